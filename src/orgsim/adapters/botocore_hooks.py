@@ -1,0 +1,202 @@
+"""Answer Organizations and STS calls in-process, at botocore's ``before-call`` event.
+
+Installed once per process and dormant while nothing is active. Three layers, so that no request
+for a simulated service leaves the process while a simulation is active:
+
+1. ``BUILTIN_HANDLERS``: every botocore session created from now on carries our handlers.
+2. A one-time wrapper around ``BaseClient._make_api_call`` gives clients that were built earlier
+   (``boto3.DEFAULT_SESSION``'s, or a session without built-in handlers) the same handlers on first use.
+3. A backstop around ``Endpoint._send`` refuses anything for these services that still got that far.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Callable
+from typing import Any, Final
+
+from botocore import handlers as botocore_handlers
+from botocore.awsrequest import AWSResponse
+from botocore.client import BaseClient
+from botocore.credentials import RefreshableCredentials
+from botocore.endpoint import Endpoint
+from botocore.model import OperationModel, StructureShape
+
+from ..errors import RealAWSRequestBlocked, UnsimulatedOperation
+from ..service.dispatch import Outcome, SimulatedAWS
+
+SERVICES: Final = ("organizations", "sts")
+_PARAMS: Final = "orgsim.params"
+_MARK: Final = "_orgsim_hooked"
+
+_target: SimulatedAWS | None = None
+_passthrough = False
+_install_lock = threading.Lock()
+_installed = False
+
+
+def activate(target: SimulatedAWS, *, passthrough: bool) -> None:
+    """Route calls to ``target`` until ``deactivate``. Installs the hooks on first use."""
+    global _target, _passthrough
+    install()
+    _passthrough = passthrough
+    _target = target
+
+
+def deactivate() -> None:
+    global _target
+    _target = None
+
+
+def install() -> None:
+    """Put the hooks in place, once per process. Idempotent and cheap after the first call."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        for service in SERVICES:
+            botocore_handlers.BUILTIN_HANDLERS.append((f"creating-client-class.{service}", _mark_client_class))
+            botocore_handlers.BUILTIN_HANDLERS.append((f"before-parameter-build.{service}", _remember_params))
+            botocore_handlers.BUILTIN_HANDLERS.append((f"before-call.{service}", _answer))
+        _wrap_make_api_call()
+        _wrap_send()
+        _installed = True
+
+
+def patch_client(client: BaseClient) -> None:
+    """Give a client built before orgsim was installed our handlers (done for you on first use)."""
+    service = client.meta.service_model.service_name
+    if service in SERVICES:
+        client.meta.events.register(f"before-parameter-build.{service}", _remember_params, unique_id="orgsim.params")
+        client.meta.events.register(f"before-call.{service}", _answer, unique_id="orgsim.answer")
+    setattr(client, _MARK, True)
+
+
+def _mark_client_class(class_attributes: dict[str, Any], **kwargs: Any) -> None:
+    class_attributes[_MARK] = True
+
+
+def _remember_params(params: dict[str, Any], context: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    # The API parameters, before serialisation; before-call only sees the serialised request.
+    if _target is not None and context is not None:
+        context[_PARAMS] = params
+
+
+def _answer(
+    model: OperationModel,
+    params: dict[str, Any],
+    request_signer: Any = None,
+    context: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> tuple[AWSResponse, dict[str, Any]] | None:
+    target = _target
+    if target is None:
+        return None
+    service = model.service_model.service_name
+    operation = model.name
+    if not target.simulates(service, operation):
+        if _passthrough:
+            return None
+        raise UnsimulatedOperation(model.service_model.service_id, operation)
+    api_params = context.get(_PARAMS) if context is not None else None
+    if api_params is None:
+        api_params = _params_from_body(params)
+    outcome = target.handle(service, operation, api_params, _access_key_id(request_signer))
+    return _to_botocore(outcome, model)
+
+
+def _params_from_body(request_dict: dict[str, Any]) -> dict[str, Any]:
+    body = request_dict.get("body")
+    if isinstance(body, bytes | str) and body:
+        loaded = json.loads(body)
+        if isinstance(loaded, dict):
+            return loaded
+    if isinstance(body, dict):
+        return body
+    return {}
+
+
+def _access_key_id(request_signer: Any) -> str | None:
+    """The caller's access key id, read without refreshing (which could reach a real provider)."""
+    credentials = getattr(request_signer, "_credentials", None)
+    if credentials is None:
+        return None
+    if isinstance(credentials, RefreshableCredentials):
+        key = credentials._access_key
+    else:
+        key = getattr(credentials, "access_key", None)
+    return key if isinstance(key, str) else None
+
+
+def _to_botocore(outcome: Outcome, model: OperationModel) -> tuple[AWSResponse, dict[str, Any]]:
+    request_id = outcome.request_id
+    headers = {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE[model.service_model.protocol]}
+    if outcome.error is None:
+        parsed: dict[str, Any] = dict(outcome.output or {})
+        parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
+        return AWSResponse(None, 200, headers, None), parsed
+    error = outcome.error
+    status = 500 if error.code == "ServiceException" else 400
+    parsed = {
+        "Error": {"Code": error.code, "Message": error.message},
+        "ResponseMetadata": _metadata(request_id, status, headers),
+    }
+    if model.service_model.protocol == "query":
+        parsed["Error"]["Type"] = "Sender"
+    members = _error_members(model.service_model.service_name, error.code, model)
+    if "Message" in members:
+        parsed["Message"] = error.message
+    if "Reason" in members and error.reason is not None:
+        parsed["Reason"] = error.reason
+    return AWSResponse(None, status, headers, None), parsed
+
+
+_CONTENT_TYPE: Final = {"json": "application/x-amz-json-1.1", "query": "text/xml"}
+
+
+def _metadata(request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:
+    return {"RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": dict(headers), "RetryAttempts": 0}
+
+
+def _error_members(service: str, code: str, model: OperationModel) -> frozenset[str]:
+    """The members the error shape ``code`` has in the caller's model (empty when unmodeled)."""
+    key = (service, code)
+    found = _ERROR_MEMBERS.get(key)
+    if found is None:
+        try:
+            shape = model.service_model.shape_for(code)
+        except Exception:  # botocore raises NoShapeFoundError for unmodeled codes
+            found = frozenset()
+        else:
+            found = frozenset(shape.members) if isinstance(shape, StructureShape) else frozenset()
+        _ERROR_MEMBERS[key] = found
+    return found
+
+
+_ERROR_MEMBERS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _wrap_make_api_call() -> None:
+    original: Callable[..., Any] = BaseClient._make_api_call
+
+    @functools.wraps(original)
+    def _make_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        if _target is not None and not getattr(self, _MARK, False):
+            patch_client(self)
+        return original(self, operation_name, api_params)
+
+    BaseClient._make_api_call = _make_api_call
+
+
+def _wrap_send() -> None:
+    original: Callable[..., Any] = Endpoint._send
+
+    @functools.wraps(original)
+    def _send(self: Endpoint, request: Any) -> Any:
+        if _target is not None and getattr(self, "_endpoint_prefix", None) in SERVICES:
+            raise RealAWSRequestBlocked(request.method, request.url)
+        return original(self, request)
+
+    Endpoint._send = _send

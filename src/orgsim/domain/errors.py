@@ -1,0 +1,47 @@
+"""The one exception the domain raises: a refusal the real service would send."""
+
+from __future__ import annotations
+
+
+class Rejected(Exception):
+    """An operation was refused with a modeled AWS error.
+
+    ``code`` is the error shape name (``HandshakeNotFoundException``); ``reason``
+    is the ``Reason`` member for the error shapes that have one.
+    """
+
+    def __init__(self, code: str, message: str, reason: str | None = None) -> None:
+        super().__init__(f"{code}: {message}" + (f" ({reason})" if reason else ""))
+        self.code = code
+        self.message = message
+        self.reason = reason
+
+
+# Messages: the real ones where they are known, otherwise paraphrases of the model's descriptions.
+NOT_IN_USE = "Your account is not a member of an organization."
+ACCESS_DENIED = "You don't have permissions to access this resource."
+HANDSHAKE_NOT_FOUND = "We can't find a handshake with the HandshakeId that you specified."
+
+
+def not_in_use() -> Rejected:
+    return Rejected("AWSOrganizationsNotInUseException", NOT_IN_USE)
+
+
+def access_denied() -> Rejected:
+    return Rejected("AccessDeniedException", ACCESS_DENIED)
+
+
+def handshake_not_found() -> Rejected:
+    return Rejected("HandshakeNotFoundException", HANDSHAKE_NOT_FOUND)
+
+
+def handshake_constraint(reason: str, message: str) -> Rejected:
+    return Rejected("HandshakeConstraintViolationException", message, reason)
+
+
+def constraint(reason: str, message: str) -> Rejected:
+    return Rejected("ConstraintViolationException", message, reason)
+
+
+def invalid_input(reason: str, message: str) -> Rejected:
+    return Rejected("InvalidInputException", message, reason)

@@ -1,0 +1,241 @@
+"""Invitations and the answers to them: who may send, see, accept, decline and cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+
+from . import errors
+from .errors import Rejected
+from .model import (
+    ACCEPTED,
+    ACCOUNT,
+    EMAIL,
+    INVITE,
+    INVITE_LIFETIME,
+    INVITED,
+    LIVE_STATES,
+    ORGANIZATION,
+    Account,
+    Handshake,
+    Organization,
+    Party,
+    Resource,
+)
+from .transitions import Response, check_transition
+
+__all__ = ["Response", "can_see", "find_visible", "invite", "respond"]
+from .world import World
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+MAX_TAGS = 50
+_DAY = dt.timedelta(days=1)
+
+
+def handshake_arn(org: Organization, action: str, handshake_id: str) -> str:
+    return (
+        f"arn:aws:organizations::{org.management_account_id}:handshake/"
+        f"{org.id}/{action.lower()}/{handshake_id}"
+    )
+
+
+def check_tags(tags: Sequence[tuple[str, str]]) -> None:
+    """Rules on invitation tags beyond what the service model states."""
+    seen: set[str] = set()
+    for key, _ in tags:
+        if key in seen:
+            raise errors.invalid_input("DUPLICATE_TAG_KEY", "You provided the same tag key more than once.")
+        seen.add(key)
+        if key.lower().startswith("aws:"):
+            raise errors.invalid_input(
+                "INVALID_SYSTEM_TAGS_PARAMETER",
+                "Tag keys that begin with 'aws:' are reserved for system use.",
+            )
+    if len(tags) > MAX_TAGS:
+        raise errors.constraint("MAX_TAG_LIMIT_EXCEEDED", f"You can attach at most {MAX_TAGS} tags to an account.")
+
+
+def invite(
+    world: World,
+    caller: Account,
+    target: Party,
+    notes: str | None,
+    tags: Sequence[tuple[str, str]],
+    now: dt.datetime,
+) -> Handshake:
+    """InviteAccountToOrganization (spec 6.1)."""
+    if target.type == ORGANIZATION:
+        raise errors.invalid_input(
+            "INVALID_PARTY_TYPE_TARGET", "You can invite only an account, by its id or its email address."
+        )
+    if target.type == ACCOUNT and not _ACCOUNT_ID.fullmatch(target.id):
+        raise errors.invalid_input("INVALID_PATTERN", "You provided a value that does not match the required pattern.")
+    if target.type == EMAIL and not _EMAIL.fullmatch(target.id):
+        raise errors.invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You provided an invalid email address.")
+    check_tags(tags)
+    org = world.managed_by(caller)
+    for check in INVITE_CHECKS:
+        check(world, org, now)
+
+    recipient = world.account(target.id) if target.type == ACCOUNT else world.account_by_email(target.id)
+    if recipient is not None and recipient.org_id == org.id:
+        raise errors.handshake_constraint(
+            "ALREADY_IN_AN_ORGANIZATION", "The account is already a member of this organization."
+        )
+    for pending in _live_invites(org, now):
+        if _same_target(world, pending, target, recipient):
+            raise Rejected(
+                "DuplicateHandshakeException",
+                "An open invitation to this account already exists. Cancel it or wait for an answer.",
+            )
+    open_invites = sum(1 for _ in _live_invites(org, now))
+    if len(org.members) + open_invites >= world.limits.max_accounts:
+        raise errors.handshake_constraint(
+            "ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts."
+        )
+    since = now - _DAY
+    sent_today = sum(
+        1
+        for h in reversed(org.handshakes)
+        if h.action == INVITE and h.requested_at > since and h.state(now) != ACCEPTED
+    )
+    if sent_today >= world.limits.max_invitations_per_day:
+        raise errors.handshake_constraint(
+            "HANDSHAKE_RATE_LIMIT_EXCEEDED",
+            "You have sent too many invitations in the last 24 hours. Try again later.",
+        )
+
+    handshake_id = world.ids.handshake_id()
+    management = world.accounts[org.management_account_id]
+    resources = [
+        Resource(
+            ORGANIZATION,
+            org.id,
+            (
+                Resource("MASTER_EMAIL", management.email),
+                Resource("MASTER_NAME", management.name),
+                Resource("ORGANIZATION_FEATURE_SET", org.feature_set),
+            ),
+        ),
+        Resource(target.type, target.id),
+    ]
+    if notes is not None:
+        resources.append(Resource("NOTES", notes))
+    handshake = Handshake(
+        seq=world.next_seq(),
+        id=handshake_id,
+        arn=handshake_arn(org, INVITE, handshake_id),
+        action=INVITE,
+        org_id=org.id,
+        parties=(Party(org.id, ORGANIZATION), target),
+        resources=tuple(resources),
+        requested_at=now,
+        expires_at=now + INVITE_LIFETIME,
+        recipient_account_id=target.id if target.type == ACCOUNT else None,
+        recipient_email=target.id.lower() if target.type == EMAIL else None,
+        tags=tuple(tags),
+    )
+    world.store(handshake, org)
+    return handshake
+
+
+def _live_invites(org: Organization, now: dt.datetime) -> list[Handshake]:
+    return [h for h in org.handshakes if h.action == INVITE and h.state(now) in LIVE_STATES]
+
+
+def _same_target(world: World, pending: Handshake, target: Party, recipient: Account | None) -> bool:
+    """Two invitations name the same account when the ids match or an email resolves to it (A15)."""
+    if pending.parties[1] == target:
+        return True
+    if target.type == EMAIL and pending.recipient_email == target.id.lower():
+        return True
+    if recipient is None:
+        return False
+    if pending.recipient_account_id is not None:
+        return pending.recipient_account_id == recipient.id
+    return pending.recipient_email == recipient.email.lower()
+
+
+def find_visible(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> Handshake:
+    """The handshake, if ``caller`` may see it: the sender organization's accounts and the recipient (A12)."""
+    handshake = world.handshakes.get(handshake_id)
+    if handshake is None or not handshake.visible(now) or not can_see(handshake, caller):
+        raise errors.handshake_not_found()
+    return handshake
+
+
+def can_see(handshake: Handshake, caller: Account) -> bool:
+    return caller.org_id == handshake.org_id or handshake.is_addressed_to(caller)
+
+
+def respond(world: World, caller: Account, handshake_id: str, response: Response, now: dt.datetime) -> Handshake:
+    """AcceptHandshake, DeclineHandshake and CancelHandshake (spec 6.2-6.4, section 7)."""
+    handshake = find_visible(world, caller, handshake_id, now)
+    rules = RULES[handshake.action]
+    rules.check_party(world, handshake, caller, response)
+    target_state = check_transition(handshake.state(now), response)
+    rules.apply(world, handshake, caller, response, target_state, now)
+    return handshake
+
+
+class ResponseRules:
+    """Who may answer a kind of handshake, and what an answer does. One instance per action."""
+
+    def check_party(self, world: World, handshake: Handshake, caller: Account, response: Response) -> None:
+        if response == "cancel":
+            org = world.organizations.get(handshake.org_id)
+            if org is None or org.management_account_id != caller.id:
+                raise errors.access_denied()
+        elif not handshake.is_addressed_to(caller):
+            raise errors.access_denied()
+
+    def apply(
+        self,
+        world: World,
+        handshake: Handshake,
+        caller: Account,
+        response: Response,
+        target_state: str,
+        now: dt.datetime,
+    ) -> None:
+        handshake.finish(target_state, now)
+
+
+class InviteRules(ResponseRules):
+    def apply(
+        self,
+        world: World,
+        handshake: Handshake,
+        caller: Account,
+        response: Response,
+        target_state: str,
+        now: dt.datetime,
+    ) -> None:
+        if response == "accept":
+            org = world.organizations[handshake.org_id]
+            if caller.org_id is not None:
+                current = world.organizations[caller.org_id]
+                if current.management_account_id == caller.id:
+                    raise Rejected(
+                        "MasterCannotLeaveOrganizationException",
+                        "A management account can't join another organization. Delete its organization first.",
+                    )
+                raise errors.handshake_constraint(
+                    "ALREADY_IN_AN_ORGANIZATION",
+                    "The account is already a member of an organization. It must leave before it can accept.",
+                )
+            if len(org.members) >= world.limits.max_accounts:
+                raise errors.handshake_constraint(
+                    "ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts."
+                )
+            world.join(caller, org, INVITED, now)
+            caller.tags.update(handshake.tags)
+        handshake.finish(target_state, now)
+
+
+#: How each action is answered. Other modules register the actions they add.
+RULES: dict[str, ResponseRules] = {INVITE: InviteRules()}
+#: Checks run before an invitation is sent; each may raise ``Rejected``.
+INVITE_CHECKS: list[Callable[[World, Organization, dt.datetime], None]] = []

@@ -1,0 +1,47 @@
+"""Identifiers in the real formats, drawn from one seeded generator per simulation."""
+
+from __future__ import annotations
+
+import random
+import string
+
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
+_UPPER_ALNUM = string.ascii_uppercase + string.digits
+
+
+class IdGenerator:
+    """Makes every id a simulation hands out. The same seed gives the same ids."""
+
+    def __init__(self, seed: int | str | None) -> None:
+        self._rng = random.Random(seed)
+
+    def _hex(self, n: int) -> str:
+        return format(self._rng.getrandbits(4 * n), f"0{n}x")
+
+    def _pick(self, alphabet: str, n: int) -> str:
+        return "".join(self._rng.choices(alphabet, k=n))
+
+    def handshake_id(self) -> str:
+        return "h-" + self._hex(32)
+
+    def organization_id(self) -> str:
+        return "o-" + self._pick(_LOWER_ALNUM, 10)
+
+    def root_id(self) -> str:
+        return "r-" + self._pick(_LOWER_ALNUM, 4)
+
+    def account_id(self) -> str:
+        return str(self._rng.randrange(100_000_000_000, 1_000_000_000_000))
+
+    def create_account_request_id(self) -> str:
+        return "car-" + self._hex(32)
+
+    def request_id(self) -> str:
+        h = self._hex(32)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def access_key_id(self, prefix: str) -> str:
+        return prefix + self._pick(_UPPER_ALNUM, 20 - len(prefix))
+
+    def secret(self, n: int = 40) -> str:
+        return self._pick(string.ascii_letters + string.digits, n)

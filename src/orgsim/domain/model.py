@@ -1,0 +1,133 @@
+"""Accounts, organizations and handshakes as plain records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+# Handshake states (wire values).
+REQUESTED: Final = "REQUESTED"
+OPEN: Final = "OPEN"
+ACCEPTED: Final = "ACCEPTED"
+DECLINED: Final = "DECLINED"
+CANCELED: Final = "CANCELED"
+EXPIRED: Final = "EXPIRED"
+LIVE_STATES: Final = frozenset({REQUESTED, OPEN})
+TERMINAL_STATES: Final = frozenset({ACCEPTED, DECLINED, CANCELED, EXPIRED})
+
+# Handshake actions.
+INVITE: Final = "INVITE"
+ENABLE_ALL_FEATURES: Final = "ENABLE_ALL_FEATURES"
+APPROVE_ALL_FEATURES: Final = "APPROVE_ALL_FEATURES"
+
+# Party and resource types.
+ACCOUNT: Final = "ACCOUNT"
+EMAIL: Final = "EMAIL"
+ORGANIZATION: Final = "ORGANIZATION"
+
+# Feature sets and joined methods.
+ALL: Final = "ALL"
+CONSOLIDATED_BILLING: Final = "CONSOLIDATED_BILLING"
+INVITED: Final = "INVITED"
+CREATED: Final = "CREATED"
+
+#: Terminal handshakes stay visible this long after entering their terminal state (spec section 8).
+RETENTION: Final = dt.timedelta(days=30)
+INVITE_LIFETIME: Final = dt.timedelta(days=15)
+ENABLE_ALL_FEATURES_LIFETIME: Final = dt.timedelta(days=90)
+
+
+@dataclass(eq=False)
+class Account:
+    """An AWS account. ``org_id`` is None while it belongs to no organization."""
+
+    id: str
+    email: str
+    name: str
+    implicit: bool = False
+    org_id: str | None = None
+    joined_method: str | None = None
+    joined_at: dt.datetime | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Organization:
+    id: str
+    arn: str
+    root_id: str
+    feature_set: str
+    management_account_id: str
+    #: Member account ids (the management account included) in the order they joined.
+    members: dict[str, None] = field(default_factory=dict)
+    #: Handshakes the organization sent, in creation order.
+    handshakes: list[Handshake] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    type: str
+    value: str
+    children: tuple[Resource, ...] = ()
+
+
+@dataclass(eq=False)
+class Handshake:
+    """A handshake. Its public state is derived from the stored one and ``now``.
+
+    The stored state is REQUESTED, OPEN or a terminal state set by an explicit
+    transition; EXPIRED is never stored but derived, so moving the clock backwards
+    brings an expired handshake back to life, as it should.
+    """
+
+    seq: int
+    id: str
+    arn: str
+    action: str
+    org_id: str
+    parties: tuple[Party, ...]
+    resources: tuple[Resource, ...]
+    requested_at: dt.datetime
+    expires_at: dt.datetime
+    #: The account the handshake is addressed to, when addressed by id.
+    recipient_account_id: str | None = None
+    #: The lower-cased email the handshake is addressed to, when addressed by email.
+    recipient_email: str | None = None
+    parent_id: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    stored_state: str = OPEN
+    ended_at: dt.datetime | None = None
+
+    def state(self, now: dt.datetime) -> str:
+        state = self.stored_state
+        if (state == OPEN or state == REQUESTED) and now >= self.expires_at:
+            return EXPIRED
+        return state
+
+    def terminal_since(self, now: dt.datetime) -> dt.datetime | None:
+        """When the handshake entered its terminal state, or None while it is live."""
+        state = self.stored_state
+        if state == OPEN or state == REQUESTED:
+            return self.expires_at if now >= self.expires_at else None
+        return self.ended_at
+
+    def visible(self, now: dt.datetime) -> bool:
+        """False once the handshake has been terminal for the retention period."""
+        since = self.terminal_since(now)
+        return since is None or now < since + RETENTION
+
+    def finish(self, state: str, now: dt.datetime) -> None:
+        self.stored_state = state
+        self.ended_at = now
+
+    def is_addressed_to(self, account: Account) -> bool:
+        if self.recipient_account_id is not None:
+            return self.recipient_account_id == account.id
+        return self.recipient_email is not None and self.recipient_email == account.email.lower()

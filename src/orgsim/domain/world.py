@@ -1,0 +1,205 @@
+"""The simulated AWS: accounts and organizations, and who may do what to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import errors
+from .errors import Rejected
+from .ids import IdGenerator
+from .model import (
+    ALL,
+    CANCELED,
+    INVITED,
+    LIVE_STATES,
+    Account,
+    Handshake,
+    Organization,
+)
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Quotas of the simulated service (spec section 11)."""
+
+    max_accounts: int = 10
+    max_invitations_per_day: int = 20
+
+
+class World:
+    """Every account, organization and handshake of one simulation."""
+
+    def __init__(self, ids: IdGenerator, limits: Limits) -> None:
+        self.ids = ids
+        self.limits = limits
+        self.accounts: dict[str, Account] = {}
+        self.organizations: dict[str, Organization] = {}
+        self.handshakes: dict[str, Handshake] = {}
+        self._by_email: dict[str, Account] = {}
+        #: Handshakes addressed to an account id, and to an email, in creation order.
+        self.received_by_account: dict[str, list[Handshake]] = {}
+        self.received_by_email: dict[str, list[Handshake]] = {}
+        self._seq = 0
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def account(self, account_id: str) -> Account:
+        """The account with this id; a well-formed id that was never created exists implicitly."""
+        found = self.accounts.get(account_id)
+        if found is None:
+            found = self._add_account(account_id, None, None, implicit=True)
+        return found
+
+    def create_account(self, account_id: str | None, email: str | None, name: str | None) -> Account:
+        if account_id is None:
+            account_id = self.ids.account_id()
+            while account_id in self.accounts:
+                account_id = self.ids.account_id()
+        elif not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+            raise ValueError(f"an AWS account id is 12 digits, not {account_id!r}")
+        existing = self.accounts.get(account_id)
+        if existing is not None and not existing.implicit:
+            raise ValueError(f"account {account_id} already exists")
+        if email is not None:
+            owner = self._by_email.get(email.lower())
+            if owner is not None and owner.id != account_id:
+                raise ValueError(f"email {email!r} already belongs to account {owner.id}")
+        if existing is not None:
+            # Used before it was created explicitly: keep its history, take the new details.
+            if email is not None:
+                del self._by_email[existing.email.lower()]
+                existing.email = email
+                self._by_email[email.lower()] = existing
+            if name is not None:
+                existing.name = name
+            existing.implicit = False
+            return existing
+        return self._add_account(account_id, email, name, implicit=False)
+
+    def _add_account(self, account_id: str, email: str | None, name: str | None, *, implicit: bool) -> Account:
+        account = Account(
+            id=account_id,
+            email=email or f"aws+{account_id}@example.com",
+            name=name or f"Account {account_id}",
+            implicit=implicit,
+        )
+        self.accounts[account_id] = account
+        self._by_email[account.email.lower()] = account
+        return account
+
+    def account_by_email(self, email: str) -> Account | None:
+        return self._by_email.get(email.lower())
+
+    # -- organizations --------------------------------------------------------------------
+
+    def organization_of(self, account: Account) -> Organization:
+        """The caller's organization; standalone callers get ``AWSOrganizationsNotInUseException``."""
+        if account.org_id is None:
+            raise errors.not_in_use()
+        return self.organizations[account.org_id]
+
+    def managed_by(self, account: Account) -> Organization:
+        """The organization ``account`` manages; members are refused, standalone accounts too."""
+        org = self.organization_of(account)
+        if org.management_account_id != account.id:
+            raise errors.access_denied()
+        return org
+
+    def create_organization(self, caller: Account, feature_set: str | None, now: dt.datetime) -> Organization:
+        if caller.org_id is not None:
+            raise Rejected(
+                "AlreadyInOrganizationException",
+                "This account is already a member of an organization. An account can belong to only one organization at a time.",
+            )
+        org_id = self.ids.organization_id()
+        org = Organization(
+            id=org_id,
+            arn=f"arn:aws:organizations::{caller.id}:organization/{org_id}",
+            root_id=self.ids.root_id(),
+            feature_set=feature_set or ALL,
+            management_account_id=caller.id,
+        )
+        self.organizations[org_id] = org
+        # The management account is listed as INVITED, as in the service's own examples.
+        self.join(caller, org, INVITED, now)
+        return org
+
+    def delete_organization(self, caller: Account, now: dt.datetime) -> None:
+        org = self.managed_by(caller)
+        if len(org.members) > 1:
+            raise Rejected(
+                "OrganizationNotEmptyException",
+                "The organization still contains accounts other than the management account. Remove them first.",
+            )
+        for handshake in org.handshakes:
+            if handshake.state(now) in LIVE_STATES:
+                handshake.finish(CANCELED, now)
+        self.part(caller, org)
+        del self.organizations[org.id]
+
+    def join(self, account: Account, org: Organization, method: str, now: dt.datetime) -> None:
+        account.org_id = org.id
+        account.joined_method = method
+        account.joined_at = now
+        org.members[account.id] = None
+
+    def part(self, account: Account, org: Organization) -> None:
+        """Take ``account`` out of ``org``: it is standalone again and its tags are gone."""
+        del org.members[account.id]
+        account.org_id = None
+        account.joined_method = None
+        account.joined_at = None
+        account.tags.clear()
+
+    def leave(self, caller: Account, now: dt.datetime) -> None:
+        org = self.organization_of(caller)
+        if org.management_account_id == caller.id:
+            raise Rejected(
+                "MasterCannotLeaveOrganizationException",
+                "You can't remove a management account from an organization. Delete the organization instead.",
+            )
+        self.part(caller, org)
+
+    def remove(self, caller: Account, account_id: str, now: dt.datetime) -> None:
+        org = self.managed_by(caller)
+        if account_id == org.management_account_id:
+            raise errors.constraint(
+                "ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+                "You attempted to remove the management account from the organization.",
+            )
+        if account_id not in org.members:
+            raise account_not_found()
+        self.part(self.accounts[account_id], org)
+
+    def member_accounts(self, org: Organization) -> Iterable[Account]:
+        accounts = self.accounts
+        return (accounts[i] for i in org.members)
+
+    def describe_account(self, caller: Account, account_id: str) -> Account:
+        org = self.managed_by(caller)
+        if account_id not in org.members:
+            raise account_not_found()
+        return self.accounts[account_id]
+
+    # -- handshakes -----------------------------------------------------------------------
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def store(self, handshake: Handshake, org: Organization) -> None:
+        self.handshakes[handshake.id] = handshake
+        org.handshakes.append(handshake)
+        if handshake.recipient_account_id is not None:
+            self.received_by_account.setdefault(handshake.recipient_account_id, []).append(handshake)
+        elif handshake.recipient_email is not None:
+            self.received_by_email.setdefault(handshake.recipient_email, []).append(handshake)
+
+
+def account_not_found() -> Rejected:
+    return Rejected("AccountNotFoundException", "You specified an account that doesn't exist.")

@@ -1,0 +1,73 @@
+"""Opaque, tamper-evident NextToken values and pages that cost the same however long the list."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from ..domain.errors import Rejected, invalid_input
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+
+
+def invalid_token() -> Rejected:
+    return invalid_input("INVALID_NEXT_TOKEN", "The NextToken value you provided is not valid.")
+
+
+class Tokens:
+    """Mints and reads tokens. A token names the listing it belongs to (operation, caller,
+    filter) and the position after which the next page starts; a token from another listing,
+    another simulation or with a changed byte is refused."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _mac(self, payload: bytes) -> bytes:
+        return hashlib.blake2s(payload, key=self._secret, digest_size=12).digest()
+
+    def mint(self, scope: str, position: int) -> str:
+        payload = f"{position}:{scope}".encode()
+        return base64.urlsafe_b64encode(self._mac(payload) + payload).decode("ascii")
+
+    def read(self, token: str, scope: str) -> int:
+        try:
+            raw = base64.urlsafe_b64decode(token.encode("ascii"))
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            raise invalid_token() from None
+        mac, payload = raw[:12], raw[12:]
+        if not hmac.compare_digest(mac, self._mac(payload)):
+            raise invalid_token()
+        position, _, token_scope = payload.decode().partition(":")
+        if token_scope != scope:
+            raise invalid_token()
+        return int(position)
+
+
+def page(
+    items: Sequence[T],
+    position: Callable[[T], int],
+    after: int,
+    limit: int,
+    keep: Callable[[T], bool],
+) -> tuple[list[T], int | None]:
+    """Up to ``limit`` kept items whose position is greater than ``after``.
+
+    ``items`` are sorted by ``position``. Returns the page and the position to continue after,
+    or None when nothing kept remains.
+    """
+    start = bisect_right(items, after, key=position)
+    out: list[T] = []
+    for index in range(start, len(items)):
+        item = items[index]
+        if keep(item):
+            if len(out) == limit:
+                return out, position(out[-1])
+            out.append(item)
+    return out, None

@@ -1,0 +1,192 @@
+"""Input validation driven by botocore's service models, as the real service validates on its side.
+
+botocore checks only required members, types and minimums before sending, and not at all when a
+client is built with ``parameter_validation=False``. The server checks the rest: lengths, patterns and
+enums give ``InvalidInputException`` with a ``Reason``; a value of the wrong JSON type never gets past
+the deserializer and comes back as ``SerializationException``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from botocore.loaders import Loader
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+from ..domain.errors import Rejected, invalid_input
+
+Check = Callable[[Any], None]
+
+_PATTERN_MESSAGE = "You provided a value that does not match the required pattern."
+
+
+@functools.cache
+def service_model(name: str) -> ServiceModel:
+    loader = Loader()
+    return ServiceModel(loader.load_service_model(name, "service-2"), service_name=name)
+
+
+def member_names(service: str, shape_name: str) -> frozenset[str]:
+    """The members a structure has in the installed botocore (older versions lack newer ones)."""
+    return _member_names(service, shape_name)
+
+
+@functools.cache
+def _member_names(service: str, shape_name: str) -> frozenset[str]:
+    shape = service_model(service).shape_for(shape_name)
+    assert isinstance(shape, StructureShape)
+    return frozenset(shape.members)
+
+
+def enum_values(service: str, shape_name: str) -> tuple[str, ...]:
+    return tuple(service_model(service).shape_for(shape_name).enum)
+
+
+@functools.cache
+def validator(service: str, operation: str) -> Check:
+    """A function that raises ``Rejected`` for input the real service would refuse."""
+    op: OperationModel = service_model(service).operation_model(operation)
+    if op.input_shape is None:
+        return _accept_anything
+    return _compile(op.input_shape, op.input_shape.name)
+
+
+def _accept_anything(value: Any) -> None:
+    return None
+
+
+def serialization_error(message: str) -> Rejected:
+    return Rejected("SerializationException", message)
+
+
+def java_pattern(pattern: str) -> re.Pattern[str]:
+    r"""Translate the Java regular expressions of the models into Python's dialect.
+
+    Java's ``\w`` is ASCII-only (the models use it only inside character classes); ``\p{L}`` and ``\p{N}`` (letters, numbers) have no Python
+    spelling inside a character class, but every pattern that uses them also allows ``_``, so
+    Python's Unicode ``\w`` (letters, numbers and ``_``) stands for them exactly.
+    ``\p{Z}`` is the Unicode separators.
+    """
+    translated = (
+        pattern.replace(r"\w", "a-zA-Z0-9_")
+        .replace(r"\p{L}", r"\w")
+        .replace(r"\p{N}", r"\w")
+        .replace(r"\p{Z}", r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000")
+    )
+    return re.compile(translated)
+
+
+def _compile(shape: Shape, path: str) -> Check:
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, path)
+    if kind == "list":
+        return _list(shape, path)
+    if kind == "string":
+        return _string(shape, path)
+    if kind in ("integer", "long"):
+        return _integer(shape, path)
+    if kind == "boolean":
+        return _typed(bool, "a boolean", path)
+    if kind == "timestamp":
+        return _timestamp(path)
+    if kind == "map":
+        return _typed(dict, "a map", path)
+    return _accept_anything
+
+
+def _typed(kind: type, description: str, path: str) -> Check:
+    def check(value: Any) -> None:
+        if not isinstance(value, kind):
+            raise serialization_error(f"Expected {description} for {path}.")
+
+    return check
+
+
+def _timestamp(path: str) -> Check:
+    def check(value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, dt.datetime | int | float | str):
+            raise serialization_error(f"Expected a timestamp for {path}.")
+
+    return check
+
+
+def _structure(shape: Shape, path: str) -> Check:
+    assert isinstance(shape, StructureShape)
+    required = set(shape.required_members)
+    members = [(name, _compile(sub, f"{path}.{name}"), name in required) for name, sub in shape.members.items()]
+
+    def check(value: Any) -> None:
+        if not isinstance(value, Mapping):
+            raise serialization_error(f"Start of structure or map found where not expected ({path}).")
+        for name, sub, is_required in members:
+            item = value.get(name)
+            if item is None:
+                if is_required:
+                    raise invalid_input("INPUT_REQUIRED", f"You must provide a value for {name}.")
+                continue
+            sub(item)
+
+    return check
+
+
+def _list(shape: Shape, path: str) -> Check:
+    member = _compile(shape.member, f"{path}[]")
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+
+    def check(value: Any) -> None:
+        if not isinstance(value, list | tuple):
+            raise serialization_error(f"Expected a list for {path}.")
+        if low is not None and len(value) < low:
+            raise invalid_input("MIN_LENGTH_EXCEEDED", f"You provided fewer than {low} items for {path}.")
+        if high is not None and len(value) > high:
+            raise invalid_input("MAX_LENGTH_EXCEEDED", f"You provided more than {high} items for {path}.")
+        for item in value:
+            if item is None:
+                raise invalid_input("INVALID_LIST_MEMBER", f"You provided a list with an empty member ({path}).")
+            member(item)
+
+    return check
+
+
+def _string(shape: Shape, path: str) -> Check:
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+    raw_pattern = shape.metadata.get("pattern")
+    pattern = java_pattern(raw_pattern).fullmatch if raw_pattern and raw_pattern != r"[\s\S]*" else None
+    enum = frozenset(shape.enum) if shape.enum else None
+
+    def check(value: Any) -> None:
+        if not isinstance(value, str):
+            raise serialization_error(f"Expected a string for {path}.")
+        size = len(value)
+        if low is not None and size < low:
+            raise invalid_input("MIN_LENGTH_EXCEEDED", f"You provided a value shorter than {low} for {path}.")
+        if high is not None and size > high:
+            raise invalid_input("MAX_LENGTH_EXCEEDED", f"You provided a value longer than {high} for {path}.")
+        if enum is not None and value not in enum:
+            raise invalid_input("INVALID_ENUM", f"You specified an invalid value for {path}.")
+        if pattern is not None and pattern(value) is None:
+            raise invalid_input("INVALID_PATTERN", _PATTERN_MESSAGE)
+
+    return check
+
+
+def _integer(shape: Shape, path: str) -> Check:
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+
+    def check(value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise serialization_error(f"Expected an integer for {path}.")
+        if low is not None and value < low:
+            raise invalid_input("MIN_VALUE_EXCEEDED", f"You provided a value smaller than {low} for {path}.")
+        if high is not None and value > high:
+            raise invalid_input("MAX_VALUE_EXCEEDED", f"You provided a value larger than {high} for {path}.")
+
+    return check

@@ -1,0 +1,189 @@
+"""The simulation object: context manager, decorator, and the handle tests use to shape the world."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import re
+import threading
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, ParamSpec, TypeVar, overload
+
+import boto3
+
+from .adapters import botocore_hooks
+from .adapters.environment import FakeEnvironment
+from .domain.world import Limits
+from .errors import NoActiveSimulation
+from .options import Options
+from .service.dispatch import SimulatedAWS
+from .views import Account
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_REGION = "us-east-1"
+
+
+def _utcnow() -> dt.datetime:
+    # Looked up at call time so that freezegun's and time-machine's patches are seen.
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Simulation:
+    """A simulated AWS with Organizations and STS. Starts empty.
+
+    Use it as ``with simulate() as sim:``, ``async with``, ``@simulate()`` on a sync or async
+    function, or with explicit ``start()`` / ``stop()``.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._aws: SimulatedAWS | None = None
+        self._active = False
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> Simulation:
+        if self._active:
+            raise RuntimeError("this simulation is already active")
+        options = self.options
+        self._aws = SimulatedAWS(
+            seed=options.seed,
+            default_account_id=options.default_account_id,
+            limits=Limits(max_accounts=options.max_accounts, max_invitations_per_day=options.max_invitations_per_day),
+            clock=_utcnow,
+        )
+        _push(self)
+        self._active = True
+        return self
+
+    def stop(self) -> None:
+        if not self._active:
+            return
+        self._active = False
+        _pop(self)
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def __enter__(self) -> Simulation:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Simulation:
+        return self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @overload
+    def __call__(self, func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]: ...
+
+    @overload
+    def __call__(self, func: Callable[P, R]) -> Callable[P, R]: ...
+
+    def __call__(self, func: Callable[P, Any]) -> Callable[P, Any]:
+        """Decorate a function: each call runs inside its own fresh simulation."""
+        options = self.options
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
+                async with Simulation(options):
+                    return await func(*args, **kwargs)
+
+            return async_wrapper
+
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
+            with Simulation(options):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    # -- the world --------------------------------------------------------------------------
+
+    @property
+    def default_account_id(self) -> str:
+        return self.options.default_account_id
+
+    def _require(self) -> SimulatedAWS:
+        if self._aws is None:
+            raise RuntimeError("this simulation has not been started")
+        return self._aws
+
+    def session(self, account_id: str) -> boto3.Session:
+        """A boto3 session whose clients act as ``account_id`` (its root user)."""
+        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+            raise ValueError(f"an AWS account id is 12 digits, not {account_id!r}")
+        aws = self._require()
+        with aws.lock:
+            creds = aws.identities.issue_root(account_id)
+        return boto3.Session(
+            aws_access_key_id=creds.access_key_id,
+            aws_secret_access_key=creds.secret_access_key,
+            region_name=_REGION,
+        )
+
+    def create_account(
+        self, account_id: str | None = None, *, email: str | None = None, name: str | None = None
+    ) -> Account:
+        """A standalone account that belongs to no organization."""
+        aws = self._require()
+        with aws.lock:
+            return Account.of(aws.world.create_account(account_id, email, name))
+
+
+# -- which simulation is active --------------------------------------------------------------
+
+_stack: list[Simulation] = []
+_stack_lock = threading.Lock()
+_environment = FakeEnvironment()
+
+
+def _push(sim: Simulation) -> None:
+    with _stack_lock:
+        if not _stack:
+            _environment.apply()
+        _stack.append(sim)
+        assert sim._aws is not None
+        botocore_hooks.activate(sim._aws, passthrough=sim.options.passthrough)
+
+
+def _pop(sim: Simulation) -> None:
+    with _stack_lock:
+        _stack.remove(sim)
+        if _stack:
+            top = _stack[-1]
+            assert top._aws is not None
+            botocore_hooks.activate(top._aws, passthrough=top.options.passthrough)
+        else:
+            botocore_hooks.deactivate()
+            _environment.restore()
+
+
+def current() -> Simulation:
+    """The active simulation (the innermost, when several are)."""
+    with _stack_lock:
+        if not _stack:
+            raise NoActiveSimulation(
+                "no orgsim simulation is active: use the orgsim fixture, @orgsim.simulate(), "
+                "or `with orgsim.simulate():`"
+            )
+        return _stack[-1]
+
+
+def simulate(**options: Any) -> Simulation:
+    """A new, empty simulation configured by ``options`` (see ``orgsim.Options``)."""
+    return Simulation(Options.from_kwargs(**options))
