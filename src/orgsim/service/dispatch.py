@@ -12,7 +12,7 @@ from ..domain.errors import Rejected
 from ..domain.ids import IdGenerator
 from ..domain.world import Limits, World
 from ..errors import UnsimulatedOperation
-from . import all_features  # noqa: F401  (importing it adds its operations to organizations')
+from . import accounts, all_features  # noqa: F401  (importing them adds their operations to organizations')
 from . import organizations, sts
 from .call import Call, Handler, Params
 from .identity import Identities
