@@ -22,6 +22,12 @@ class Options:
     seed: int | str | None = None
     #: Let operations orgsim does not simulate go to the next handler (moto, a Stubber) instead of failing.
     passthrough: bool = False
+    #: Let InviteAccountToOrganization through while enable-all-features is pending (refused by default).
+    allow_invites_during_enable_all_features: bool = False
+    #: Seconds (on the clock) a CreateAccount request stays IN_PROGRESS before it succeeds or fails.
+    create_account_delay_seconds: float = 5.0
+    #: Days a created account must stay in its organization before it can leave or be removed.
+    created_account_wait_days: float = 7.0
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -43,5 +49,11 @@ class Options:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
-        if not isinstance(self.passthrough, bool):
-            raise ValueError(f"passthrough must be True or False, not {self.passthrough!r}")
+        for name in ("passthrough", "allow_invites_during_enable_all_features"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be True or False, not {value!r}")
+        for name in ("create_account_delay_seconds", "created_account_wait_days"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
+                raise ValueError(f"{name} must be a number of at least 0, not {value!r}")

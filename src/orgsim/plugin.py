@@ -15,7 +15,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "orgsim(**options): run the test inside an orgsim simulation configured by these options "
-        "(max_accounts, max_invitations_per_day, default_account_id, seed, passthrough).",
+        "(max_accounts, max_invitations_per_day, default_account_id, seed, passthrough, "
+        "allow_invites_during_enable_all_features, create_account_delay_seconds, created_account_wait_days).",
     )
 
 

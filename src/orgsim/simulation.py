@@ -54,7 +54,13 @@ class Simulation:
         self._aws = SimulatedAWS(
             seed=options.seed,
             default_account_id=options.default_account_id,
-            limits=Limits(max_accounts=options.max_accounts, max_invitations_per_day=options.max_invitations_per_day),
+            limits=Limits(
+                max_accounts=options.max_accounts,
+                max_invitations_per_day=options.max_invitations_per_day,
+                allow_invites_during_enable_all_features=options.allow_invites_during_enable_all_features,
+                create_account_delay=dt.timedelta(seconds=options.create_account_delay_seconds),
+                created_account_wait=dt.timedelta(days=options.created_account_wait_days),
+            ),
             clock=_utcnow,
         )
         _push(self)

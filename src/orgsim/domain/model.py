@@ -32,6 +32,11 @@ CONSOLIDATED_BILLING: Final = "CONSOLIDATED_BILLING"
 INVITED: Final = "INVITED"
 CREATED: Final = "CREATED"
 
+# CreateAccount request states.
+IN_PROGRESS: Final = "IN_PROGRESS"
+SUCCEEDED: Final = "SUCCEEDED"
+FAILED: Final = "FAILED"
+
 #: Terminal handshakes stay visible this long after entering their terminal state (spec section 8).
 RETENTION: Final = dt.timedelta(days=30)
 INVITE_LIFETIME: Final = dt.timedelta(days=15)
@@ -63,6 +68,8 @@ class Organization:
     members: dict[str, None] = field(default_factory=dict)
     #: Handshakes the organization sent, in creation order.
     handshakes: list[Handshake] = field(default_factory=list)
+    #: CreateAccount requests the organization made, in creation order.
+    account_requests: list[AccountRequest] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,3 +138,22 @@ class Handshake:
         if self.recipient_account_id is not None:
             return self.recipient_account_id == account.id
         return self.recipient_email is not None and self.recipient_email == account.email.lower()
+
+
+@dataclass(eq=False)
+class AccountRequest:
+    """A CreateAccount request. IN_PROGRESS until ``completes_at``, then SUCCEEDED or FAILED."""
+
+    seq: int
+    id: str
+    org_id: str
+    email: str
+    name: str
+    requested_at: dt.datetime
+    completes_at: dt.datetime
+    tags: tuple[tuple[str, str], ...] = ()
+    #: The failure already known when the request was made, reported once it completes.
+    doomed_by: str | None = None
+    state: str = IN_PROGRESS
+    account_id: str | None = None
+    failure_reason: str | None = None

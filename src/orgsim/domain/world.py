@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import errors
@@ -16,6 +16,7 @@ from .model import (
     INVITED,
     LIVE_STATES,
     Account,
+    AccountRequest,
     Handshake,
     Organization,
 )
@@ -29,6 +30,12 @@ class Limits:
 
     max_accounts: int = 10
     max_invitations_per_day: int = 20
+    #: Let invitations through while enable-all-features is pending (A3).
+    allow_invites_during_enable_all_features: bool = False
+    #: How long a CreateAccount request stays IN_PROGRESS.
+    create_account_delay: dt.timedelta = dt.timedelta(seconds=5)
+    #: How long a created account must stay before it may leave (A8).
+    created_account_wait: dt.timedelta = dt.timedelta(days=7)
 
 
 class World:
@@ -44,7 +51,15 @@ class World:
         #: Handshakes addressed to an account id, and to an email, in creation order.
         self.received_by_account: dict[str, list[Handshake]] = {}
         self.received_by_email: dict[str, list[Handshake]] = {}
+        #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
+        self.account_requests: dict[str, AccountRequest] = {}
+        self.pending_account_requests: list[AccountRequest] = []
         self._seq = 0
+
+    def settle(self, now: dt.datetime) -> None:
+        """Bring work that completes with time (CreateAccount) up to ``now``. Run before every call."""
+        for hook in SETTLE_HOOKS:
+            hook(self, now)
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -163,7 +178,7 @@ class World:
                 "MasterCannotLeaveOrganizationException",
                 "You can't remove a management account from an organization. Delete the organization instead.",
             )
-        self.part(caller, org)
+        self._part_member(caller, org, now)
 
     def remove(self, caller: Account, account_id: str, now: dt.datetime) -> None:
         org = self.managed_by(caller)
@@ -174,7 +189,14 @@ class World:
             )
         if account_id not in org.members:
             raise account_not_found()
-        self.part(self.accounts[account_id], org)
+        self._part_member(self.accounts[account_id], org, now)
+
+    def _part_member(self, account: Account, org: Organization, now: dt.datetime) -> None:
+        for check in LEAVE_CHECKS:
+            check(self, account, org, now)
+        self.part(account, org)
+        for hook in LEFT_HOOKS:
+            hook(self, account, org, now)
 
     def member_accounts(self, org: Organization) -> Iterable[Account]:
         accounts = self.accounts
@@ -199,6 +221,15 @@ class World:
             self.received_by_account.setdefault(handshake.recipient_account_id, []).append(handshake)
         elif handshake.recipient_email is not None:
             self.received_by_email.setdefault(handshake.recipient_email, []).append(handshake)
+
+
+MemberHook = Callable[[World, Account, Organization, dt.datetime], None]
+#: Run before a member leaves or is removed; each may refuse with ``Rejected``.
+LEAVE_CHECKS: list[MemberHook] = []
+#: Run after a member has left or been removed (the account is already standalone).
+LEFT_HOOKS: list[MemberHook] = []
+#: Run by ``World.settle`` at the start of every call.
+SETTLE_HOOKS: list[Callable[[World, dt.datetime], None]] = []
 
 
 def account_not_found() -> Rejected:

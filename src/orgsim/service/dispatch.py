@@ -12,6 +12,7 @@ from ..domain.errors import Rejected
 from ..domain.ids import IdGenerator
 from ..domain.world import Limits, World
 from ..errors import UnsimulatedOperation
+from . import accounts, all_features  # noqa: F401  (importing them adds their operations to organizations')
 from . import organizations, sts
 from .call import Call, Handler, Params
 from .identity import Identities
@@ -64,6 +65,7 @@ class SimulatedAWS:
             # The wire carries milliseconds; so do our timestamps.
             now = now.replace(microsecond=now.microsecond // 1000 * 1000)
             outcome = Outcome(self.ids.request_id())
+            self.world.settle(now)
             try:
                 validator(service, operation)(params)
                 call = Call(

@@ -1,0 +1,280 @@
+"""Enabling all features: the request, the members' approvals and the management account's final word.
+
+The seed's model (spec A1): EnableAllFeatures creates a parent ENABLE_ALL_FEATURES handshake
+(REQUESTED, no account recipient) and one ENABLE_ALL_FEATURES child (OPEN) per member that joined
+by invitation. Once every child that still matters is ACCEPTED the parent turns OPEN and the service
+sends an APPROVE_ALL_FEATURES handshake to the management account. The management account finishes
+by accepting either that confirmation or the OPEN parent; the other one follows.
+
+A child "still matters" while its account is a member of the organization and the child was not
+canceled: children of accounts that left or were removed are ignored, whatever their state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from . import errors, handshakes, world as world_module
+from .handshakes import ResponseRules, handshake_arn
+from .model import (
+    ACCEPTED,
+    ACCOUNT,
+    ALL,
+    APPROVE_ALL_FEATURES,
+    CANCELED,
+    ENABLE_ALL_FEATURES,
+    ENABLE_ALL_FEATURES_LIFETIME,
+    INVITE,
+    INVITED,
+    LIVE_STATES,
+    OPEN,
+    ORGANIZATION,
+    REQUESTED,
+    Account,
+    Handshake,
+    Organization,
+    Party,
+    Resource,
+)
+from .transitions import Response
+from .world import World
+
+PARENT_HANDSHAKE = "PARENT_HANDSHAKE"
+#: Above this many accounts the standard migration is refused [M EnableAllFeatures errors].
+MAX_MIGRATION_ACCOUNTS = 5000
+
+
+def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Handshake:
+    """EnableAllFeatures (spec 6.8). Returns the parent handshake."""
+    org = world.managed_by(caller)
+    if org.feature_set == ALL:
+        raise errors.handshake_constraint(
+            "ORGANIZATION_ALREADY_HAS_ALL_FEATURES", "This organization has already enabled all features."
+        )
+    if pending_request(org, now) is not None:
+        raise errors.handshake_constraint(
+            "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
+            "A request to enable all features is already pending. Finish or cancel it first.",
+        )
+    if len(org.members) > MAX_MIGRATION_ACCOUNTS:
+        raise errors.constraint(
+            "ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED",
+            f"Organizations with more than {MAX_MIGRATION_ACCOUNTS} accounts can't use the standard migration.",
+        )
+    # Pending invitations are canceled [UG]; new ones are refused while the request runs (A3).
+    for handshake in org.handshakes:
+        if handshake.action == INVITE and handshake.state(now) in LIVE_STATES:
+            handshake.finish(CANCELED, now)
+
+    parent = _new(
+        world,
+        org,
+        ENABLE_ALL_FEATURES,
+        parties=(Party(org.id, ORGANIZATION),),
+        resources=(Resource(ORGANIZATION, org.id),),
+        now=now,
+        expires_at=now + ENABLE_ALL_FEATURES_LIFETIME,
+        recipient=None,
+        parent=None,
+    )
+    parent.stored_state = REQUESTED
+    for member in world.member_accounts(org):
+        if member.joined_method == INVITED and member.id != org.management_account_id:
+            _new(
+                world,
+                org,
+                ENABLE_ALL_FEATURES,
+                parties=(Party(org.id, ORGANIZATION), Party(member.id, ACCOUNT)),
+                resources=(
+                    Resource(PARENT_HANDSHAKE, parent.id),
+                    Resource(ORGANIZATION, org.id),
+                    Resource(ACCOUNT, member.id),
+                ),
+                now=now,
+                expires_at=parent.expires_at,
+                recipient=member.id,
+                parent=parent,
+            )
+    # With no invited member there is nobody to wait for: OPEN at once (A4), confirmation sent.
+    _reevaluate(world, org, parent, now)
+    return parent
+
+
+def pending_request(org: Organization, now: dt.datetime) -> Handshake | None:
+    """The organization's live (REQUESTED or OPEN) parent ENABLE_ALL_FEATURES handshake, if any."""
+    if org.feature_set == ALL:
+        return None  # the common case, answered without scanning every handshake the org sent
+    for handshake in reversed(org.handshakes):
+        if (
+            handshake.action == ENABLE_ALL_FEATURES
+            and handshake.parent_id is None
+            and handshake.state(now) in LIVE_STATES
+        ):
+            return handshake
+    return None
+
+
+def _new(
+    world: World,
+    org: Organization,
+    action: str,
+    *,
+    parties: tuple[Party, ...],
+    resources: tuple[Resource, ...],
+    now: dt.datetime,
+    expires_at: dt.datetime,
+    recipient: str | None,
+    parent: Handshake | None,
+) -> Handshake:
+    handshake_id = world.ids.handshake_id()
+    handshake = Handshake(
+        seq=world.next_seq(),
+        id=handshake_id,
+        arn=handshake_arn(org, action, handshake_id),
+        action=action,
+        org_id=org.id,
+        parties=parties,
+        resources=resources,
+        requested_at=now,
+        expires_at=expires_at,
+        recipient_account_id=recipient,
+        parent_id=parent.id if parent is not None else None,
+    )
+    world.store(handshake, org)
+    return handshake
+
+
+def _related(org: Organization, parent: Handshake) -> Iterator[Handshake]:
+    """The parent's children and its confirmation, in creation order."""
+    return (h for h in org.handshakes if h.parent_id == parent.id)
+
+
+def _children(org: Organization, parent: Handshake) -> Iterator[Handshake]:
+    return (h for h in _related(org, parent) if h.action == ENABLE_ALL_FEATURES)
+
+
+def _confirmation(org: Organization, parent: Handshake) -> Handshake | None:
+    return next((h for h in _related(org, parent) if h.action == APPROVE_ALL_FEATURES), None)
+
+
+def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.datetime) -> None:
+    """REQUESTED -> OPEN once every child that still matters is ACCEPTED; then send the confirmation."""
+    if parent.state(now) != REQUESTED:
+        return
+    for child in _children(org, parent):
+        if child.stored_state == CANCELED or child.recipient_account_id not in org.members:
+            continue
+        if child.state(now) != ACCEPTED:
+            return
+    parent.stored_state = OPEN
+    management = org.management_account_id
+    _new(
+        world,
+        org,
+        APPROVE_ALL_FEATURES,
+        parties=(Party(org.id, ORGANIZATION), Party(management, ACCOUNT)),
+        resources=(Resource(PARENT_HANDSHAKE, parent.id), Resource(ORGANIZATION, org.id)),
+        now=now,
+        expires_at=parent.expires_at,
+        recipient=management,
+        parent=parent,
+    )
+
+
+def _finish_together(org: Organization, parent: Handshake, state: str, now: dt.datetime) -> None:
+    """Accepting (or declining) the OPEN parent or its confirmation ends both the same way."""
+    for handshake in (parent, _confirmation(org, parent)):
+        if handshake is not None and handshake.state(now) in LIVE_STATES:
+            handshake.finish(state, now)
+    if state == ACCEPTED:
+        # Policy types are not switched on: that is EnablePolicyType's job [M].
+        org.feature_set = ALL
+
+
+class EnableAllFeaturesRules(ResponseRules):
+    """The parent (answered by the management account) and the per-member children."""
+
+    def check_party(self, world: World, handshake: Handshake, caller: Account, response: Response) -> None:
+        org = world.organizations.get(handshake.org_id)
+        is_management = org is not None and org.management_account_id == caller.id
+        if handshake.parent_id is None:
+            # Only the management account acts on the parent: it finalises, declines or cancels it.
+            if not is_management:
+                raise errors.access_denied()
+        elif response == "cancel" or not handshake.is_addressed_to(caller):
+            # A child is answered by its member only. It ends with its parent (cancel the parent
+            # instead); canceling one child alone would skip that member's approval.
+            raise errors.access_denied()
+
+    def apply(
+        self,
+        world: World,
+        handshake: Handshake,
+        caller: Account,
+        response: Response,
+        target_state: str,
+        now: dt.datetime,
+    ) -> None:
+        org = world.organizations[handshake.org_id]
+        if handshake.parent_id is None:
+            if response == "cancel":
+                handshake.finish(CANCELED, now)
+                for related in _related(org, handshake):
+                    if related.state(now) in LIVE_STATES:
+                        related.finish(CANCELED, now)
+            else:
+                _finish_together(org, handshake, target_state, now)
+            return
+        handshake.finish(target_state, now)
+        if target_state == ACCEPTED:
+            parent = world.handshakes[handshake.parent_id]
+            _reevaluate(world, org, parent, now)
+        # DECLINED keeps the parent REQUESTED until the account leaves or is removed (A7).
+
+
+class ApproveAllFeaturesRules(ResponseRules):
+    """The confirmation the service sends to the management account."""
+
+    def check_party(self, world: World, handshake: Handshake, caller: Account, response: Response) -> None:
+        # The service sent it, so nobody may cancel it; only its recipient may answer it.
+        if response == "cancel" or not handshake.is_addressed_to(caller):
+            raise errors.access_denied()
+
+    def apply(
+        self,
+        world: World,
+        handshake: Handshake,
+        caller: Account,
+        response: Response,
+        target_state: str,
+        now: dt.datetime,
+    ) -> None:
+        assert handshake.parent_id is not None
+        org = world.organizations[handshake.org_id]
+        _finish_together(org, world.handshakes[handshake.parent_id], target_state, now)
+
+
+def _refuse_invites_while_pending(world: World, org: Organization, now: dt.datetime) -> None:
+    if not world.limits.allow_invites_during_enable_all_features and pending_request(org, now) is not None:
+        raise errors.handshake_constraint(
+            "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
+            "You can't invite accounts while a request to enable all features is pending.",
+        )
+
+
+def _member_left(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
+    """A member left or was removed: its pending child is CANCELED and the parent re-evaluated."""
+    parent = pending_request(org, now)
+    if parent is None:
+        return
+    for child in _children(org, parent):
+        if child.recipient_account_id == account.id and child.state(now) in LIVE_STATES:
+            child.finish(CANCELED, now)
+    _reevaluate(world, org, parent, now)
+
+
+handshakes.RULES[ENABLE_ALL_FEATURES] = EnableAllFeaturesRules()
+handshakes.RULES[APPROVE_ALL_FEATURES] = ApproveAllFeaturesRules()
+handshakes.INVITE_CHECKS.append(_refuse_invites_while_pending)
+world_module.LEFT_HOOKS.append(_member_left)
