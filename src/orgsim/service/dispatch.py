@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..domain.errors import Rejected
@@ -14,7 +13,9 @@ from ..domain.world import Limits, World
 from ..errors import UnsimulatedOperation
 from . import organizations, sts
 from .call import Call, Handler, Params
+from .faults import Faults
 from .identity import Identities
+from .log import CallLog, RecordedCall
 from .pagination import Tokens
 from .schema import validator
 
@@ -24,13 +25,8 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 }
 
 
-@dataclass
-class Outcome:
-    """What one call produced: an output structure or a modeled error."""
-
-    request_id: str
-    output: dict[str, Any] | None = None
-    error: Rejected | None = None
+#: What one call produced (an output structure or a modeled error): the call log's record.
+Outcome = RecordedCall
 
 
 class SimulatedAWS:
@@ -43,6 +39,7 @@ class SimulatedAWS:
         default_account_id: str,
         limits: Limits,
         clock: Callable[[], dt.datetime],
+        call_log_limit: int | None = None,
     ) -> None:
         self.ids = IdGenerator(seed)
         self.world = World(self.ids, limits)
@@ -50,26 +47,45 @@ class SimulatedAWS:
         self.tokens = Tokens(self.ids.secret(32).encode())
         self.lock = threading.RLock()
         self.clock = clock
+        self.calls = CallLog(call_log_limit)
+        self.faults = Faults(self.lock)
+        #: The simulated time of the latest call or inspection: "the world as the test last saw it".
+        self.last_seen: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps)."""
+        now = self.clock()
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
     def simulates(self, service: str, operation: str) -> bool:
         return operation in HANDLERS.get(service, {})
 
-    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> Outcome:
-        """Answer one call. Raises ``UnsimulatedOperation`` for operations orgsim does not have."""
+    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> RecordedCall:
+        """Answer one call and record it in ``calls``. Raises ``UnsimulatedOperation`` for operations
+        orgsim does not have (those are not recorded)."""
         handler = HANDLERS.get(service, {}).get(operation)
         if handler is None:
             raise UnsimulatedOperation(service, operation)
         with self.lock:
-            now = self.clock()
-            # The wire carries milliseconds; so do our timestamps.
-            now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-            outcome = Outcome(self.ids.request_id())
+            now = self.now()
+            self.last_seen = now
+            request_id = self.ids.request_id()
+            identity = self.identities.resolve(access_key_id)
+            output: dict[str, Any] | None = None
+            error: Rejected | None = None
+            injected = False
             try:
-                validator(service, operation)(params)
-                call = Call(
-                    operation, self.world, self.identities, self.tokens, self.identities.resolve(access_key_id), now
-                )
-                outcome.output = handler(call, params)
+                if self.faults:
+                    error = self.faults.answer(service, operation, identity.account_id, now)
+                    injected = error is not None
+                if error is None:
+                    validator(service, operation)(params)
+                    call = Call(operation, self.world, self.identities, self.tokens, identity, now)
+                    output = handler(call, params)
             except Rejected as rejected:
-                outcome.error = rejected
-            return outcome
+                error = rejected
+            record = RecordedCall(
+                now, service, operation, identity.account_id, identity.arn, params, output, error, request_id, injected
+            )
+            self.calls.record(record)
+            return record
