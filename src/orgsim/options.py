@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,11 @@ class Options:
     seed: int | str | None = None
     #: Let operations orgsim does not simulate go to the next handler (moto, a Stubber) instead of failing.
     passthrough: bool = False
+    #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
+    #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
+    clock: Callable[[], dt.datetime] | None = None
+    #: Keep only the most recent calls in ``Simulation.calls`` (0 records nothing); None keeps all.
+    call_log_limit: int | None = None
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -45,3 +52,8 @@ class Options:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
         if not isinstance(self.passthrough, bool):
             raise ValueError(f"passthrough must be True or False, not {self.passthrough!r}")
+        if self.clock is not None and not callable(self.clock):
+            raise ValueError(f"clock must be a function returning a datetime, not {self.clock!r}")
+        limit = self.call_log_limit
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise ValueError(f"call_log_limit must be None or a non-negative integer, not {limit!r}")
