@@ -108,34 +108,35 @@ class Faults:
 
     def __init__(self, lock: threading.RLock) -> None:
         self._lock = lock
-        self._armed: list[Fault] = []
+        #: The armed faults, oldest first. Read-only for others; the dispatcher tests it for emptiness.
+        self.active: list[Fault] = []
 
     def __bool__(self) -> bool:
-        return bool(self._armed)
+        return bool(self.active)
 
     def armed(self) -> tuple[Fault, ...]:
         with self._lock:
-            return tuple(self._armed)
+            return tuple(self.active)
 
     def add(self, fault: Fault) -> None:
         with self._lock:
-            self._armed.append(fault)
+            self.active.append(fault)
 
     def remove(self, fault: Fault) -> None:
         with self._lock:
             fault._cancelled = True
-            if fault in self._armed:
-                self._armed.remove(fault)
+            if fault in self.active:
+                self.active.remove(fault)
 
     def clear(self) -> None:
         with self._lock:
-            for fault in self._armed:
+            for fault in self.active:
                 fault._cancelled = True
-            self._armed.clear()
+            self.active.clear()
 
     def answer(self, service: str, operation: str, account_id: str, now: dt.datetime) -> Rejected | None:
         """The injected error for this call, if an armed fault matches it (the oldest first)."""
-        for fault in list(self._armed):
+        for fault in list(self.active):
             if fault.until is not None and now >= fault.until:
                 self.remove(fault)
                 continue
