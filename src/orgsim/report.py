@@ -36,12 +36,12 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
             role = "management" if member_id == org.management_account_id else "member"
             joined = timeline.format_time(account.joined_timestamp) if account.joined_timestamp else "?"
             out.append(
-                f"    {member_id}  {account.name:<24}  {role:<10}  {account.joined_method or '?'} {joined}"
+                f"    {member_id}  {names.get(member_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
             )
     standalone = [a for a in accounts.values() if a.organization_id is None]
     if standalone:
         out.append(f"Accounts in no organization ({len(standalone)}):")
-        out.extend(f"  {a.id}  {a.name:<24}  {a.email}" for a in standalone)
+        out.extend(f"  {a.id}  {names.get(a.id, ''):<16}  {a.email}" for a in standalone)
 
     out.append(f"Handshakes ({len(handshakes)}):")
     for h in handshakes:

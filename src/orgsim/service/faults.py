@@ -100,7 +100,8 @@ class Fault:
             limits.append(f"until {self.until.isoformat()}")
         who = f" for {self.account_id}" if self.account_id else ""
         state = "" if self.active else " (inactive)"
-        return f"<Fault {self.service} {what}{who} -> {self.error_code} ({', '.join(limits) or 'until cancelled'}){state}>"
+        error = self.error_code + (f"/{self._error.reason}" if self._error.reason else "")
+        return f"<Fault {self.service} {what}{who} -> {error} ({', '.join(limits) or 'until cancelled'}){state}>"
 
 
 class Faults:
