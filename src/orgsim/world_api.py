@@ -26,9 +26,8 @@ class WorldAPI:
 
     def _observe(self) -> tuple[SimulatedAWS, dt.datetime]:
         aws = self._require()
-        now = aws.now()
-        aws.last_seen = now
-        return aws, now
+        with aws.lock:
+            return aws, aws.observe()
 
     # -- clock and call log ---------------------------------------------------------------
 

@@ -59,6 +59,13 @@ class SimulatedAWS:
         now = self.clock()
         return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
+    def observe(self) -> dt.datetime:
+        """The simulated time for a look at the world from outside a call (snapshots, seeding).
+        Remembered as ``last_seen``. Call with ``lock`` held."""
+        now = self.now()
+        self.last_seen = now
+        return now
+
     def simulates(self, service: str, operation: str) -> bool:
         return operation in HANDLERS.get(service, {})
 
