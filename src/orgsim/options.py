@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,11 @@ class Options:
     create_account_delay_seconds: float = 5.0
     #: Days a created account must stay in its organization before it can leave or be removed.
     created_account_wait_days: float = 7.0
+    #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
+    #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
+    clock: Callable[[], dt.datetime] | None = None
+    #: Keep only the most recent calls in ``Simulation.calls`` (0 records nothing); None keeps all.
+    call_log_limit: int | None = None
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -57,3 +64,8 @@ class Options:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
                 raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+        if self.clock is not None and not callable(self.clock):
+            raise ValueError(f"clock must be a function returning a datetime, not {self.clock!r}")
+        limit = self.call_log_limit
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise ValueError(f"call_log_limit must be None or a non-negative integer, not {limit!r}")

@@ -1,21 +1,30 @@
-"""The pytest plugin: the ``orgsim`` fixture and marker. Imports only pytest until a test uses it."""
+"""The pytest plugin: the ``orgsim`` fixture and marker, and the ``orgsim`` section of failure reports.
+
+Imports only pytest (and the standard library) until a test uses a simulation.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from . import _watch
+
 if TYPE_CHECKING:
     from .simulation import Simulation
+
+_STARTED = pytest.StashKey[list[object]]()
+#: How many of the latest calls a failure report lists.
+REPORT_CALLS = 15
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "orgsim(**options): run the test inside an orgsim simulation configured by these options "
-        "(max_accounts, max_invitations_per_day, default_account_id, seed, passthrough, "
+        "(default_account_id, max_accounts, max_invitations_per_day, seed, passthrough, clock, call_log_limit, "
         "allow_invites_during_enable_all_features, create_account_delay_seconds, created_account_wait_days).",
     )
 
@@ -44,3 +53,37 @@ def orgsim(request: pytest.FixtureRequest) -> Iterator[Simulation]:
     options.setdefault("seed", request.node.nodeid)
     with simulate(**options) as sim:
         yield sim
+
+
+# -- failure report -------------------------------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, None]:
+    # Every simulation started while this test runs (fixture, decorator, context manager) is
+    # remembered for its report, and forgotten afterwards so that its world can be freed.
+    item.stash[_STARTED] = _watch.watch()
+    try:
+        yield
+    finally:
+        _watch.unwatch(item.stash[_STARTED])
+        del item.stash[_STARTED]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if not report.failed:
+        return
+    started = item.stash.get(_STARTED, None)
+    for index, sim in enumerate(started or ()):
+        title = "orgsim" if index == 0 else f"orgsim ({index + 1})"
+        report.sections.append((title, _describe(sim)))
+
+
+def _describe(sim: object) -> str:
+    try:
+        return cast("Simulation", sim).report(last_calls=REPORT_CALLS)
+    except Exception as exc:  # never hide the test's own failure behind ours
+        return f"orgsim could not describe the simulated world: {exc!r}\n"

@@ -13,13 +13,16 @@ from typing import Any, ParamSpec, TypeVar, overload
 
 import boto3
 
+from . import _watch
 from .adapters import botocore_hooks
 from .adapters.environment import FakeEnvironment
+from .clock import system_clock, utc_clock
 from .domain.world import Limits
 from .errors import NoActiveSimulation
 from .options import Options
 from .service.dispatch import SimulatedAWS
 from .views import Account
+from .world_api import WorldAPI
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,16 +31,12 @@ _ACCOUNT_ID = re.compile(r"\d{12}")
 _REGION = "us-east-1"
 
 
-def _utcnow() -> dt.datetime:
-    # Looked up at call time so that freezegun's and time-machine's patches are seen.
-    return dt.datetime.now(dt.timezone.utc)
-
-
-class Simulation:
+class Simulation(WorldAPI):
     """A simulated AWS with Organizations and STS. Starts empty.
 
     Use it as ``with simulate() as sim:``, ``async with``, ``@simulate()`` on a sync or async
-    function, or with explicit ``start()`` / ``stop()``.
+    function, or with explicit ``start()`` / ``stop()``. The call log, faults, snapshots and
+    seeding are described in ``orgsim.world_api.WorldAPI``.
     """
 
     def __init__(self, options: Options) -> None:
@@ -61,10 +60,12 @@ class Simulation:
                 create_account_delay=dt.timedelta(seconds=options.create_account_delay_seconds),
                 created_account_wait=dt.timedelta(days=options.created_account_wait_days),
             ),
-            clock=_utcnow,
+            clock=system_clock if options.clock is None else utc_clock(options.clock),
+            call_log_limit=options.call_log_limit,
         )
         _push(self)
         self._active = True
+        _watch.started(self)
         return self
 
     def stop(self) -> None:

@@ -150,6 +150,8 @@ def _to_botocore(outcome: Outcome, model: OperationModel) -> tuple[AWSResponse, 
         parsed["Message"] = error.message
     if "Reason" in members and error.reason is not None:
         parsed["Reason"] = error.reason
+    if error.members:
+        parsed.update((k, v) for k, v in error.members.items() if k in members)
     return AWSResponse(None, status, headers, None), parsed
 
 

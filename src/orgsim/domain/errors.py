@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class Rejected(Exception):
     """An operation was refused with a modeled AWS error.
 
     ``code`` is the error shape name (``HandshakeNotFoundException``); ``reason``
-    is the ``Reason`` member for the error shapes that have one.
+    is the ``Reason`` member for the error shapes that have one; ``members`` holds any
+    other members of the error shape (``Type`` of ``TooManyRequestsException``).
     """
 
-    def __init__(self, code: str, message: str, reason: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, reason: str | None = None, members: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}" + (f" ({reason})" if reason else ""))
         self.code = code
         self.message = message
         self.reason = reason
+        self.members = members
 
 
 # Messages: the real ones where they are known, otherwise paraphrases of the model's descriptions.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..domain.errors import Rejected
@@ -15,7 +14,9 @@ from ..errors import UnsimulatedOperation
 from . import accounts, all_features  # noqa: F401  (importing them adds their operations to organizations')
 from . import organizations, sts
 from .call import Call, Handler, Params
+from .faults import Faults
 from .identity import Identities
+from .log import CallLog, RecordedCall
 from .pagination import Tokens
 from .schema import validator
 
@@ -25,13 +26,10 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 }
 
 
-@dataclass
-class Outcome:
-    """What one call produced: an output structure or a modeled error."""
+_new_record = tuple.__new__
 
-    request_id: str
-    output: dict[str, Any] | None = None
-    error: Rejected | None = None
+#: What one call produced (an output structure or a modeled error): the call log's record.
+Outcome = RecordedCall
 
 
 class SimulatedAWS:
@@ -44,6 +42,7 @@ class SimulatedAWS:
         default_account_id: str,
         limits: Limits,
         clock: Callable[[], dt.datetime],
+        call_log_limit: int | None = None,
     ) -> None:
         self.ids = IdGenerator(seed)
         self.world = World(self.ids, limits)
@@ -51,27 +50,57 @@ class SimulatedAWS:
         self.tokens = Tokens(self.ids.secret(32).encode())
         self.lock = threading.RLock()
         self.clock = clock
+        self.calls = CallLog(call_log_limit)
+        self.faults = Faults(self.lock)
+        #: The simulated time of the latest call or inspection: "the world as the test last saw it".
+        self.last_seen: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps)."""
+        now = self.clock()
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+    def observe(self) -> dt.datetime:
+        """The simulated time for a look at the world from outside a call (snapshots, seeding).
+        Remembered as ``last_seen``. Call with ``lock`` held."""
+        now = self.now()
+        self.world.settle(now)
+        self.last_seen = now
+        return now
 
     def simulates(self, service: str, operation: str) -> bool:
         return operation in HANDLERS.get(service, {})
 
-    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> Outcome:
-        """Answer one call. Raises ``UnsimulatedOperation`` for operations orgsim does not have."""
+    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> RecordedCall:
+        """Answer one call and record it in ``calls``. Raises ``UnsimulatedOperation`` for operations
+        orgsim does not have (those are not recorded)."""
         handler = HANDLERS.get(service, {}).get(operation)
         if handler is None:
             raise UnsimulatedOperation(service, operation)
         with self.lock:
             now = self.clock()
-            # The wire carries milliseconds; so do our timestamps.
             now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-            outcome = Outcome(self.ids.request_id())
+            self.last_seen = now
+            request_id = self.ids.request_id()
             self.world.settle(now)
+            identity = self.identities.resolve(access_key_id)
+            output: dict[str, Any] | None = None
+            error: Rejected | None = None
+            injected = False
             try:
-                validator(service, operation)(params)
-                call = Call(
-                    operation, self.world, self.identities, self.tokens, self.identities.resolve(access_key_id), now
-                )
-                outcome.output = handler(call, params)
+                if self.faults.active:
+                    error = self.faults.answer(service, operation, identity.account_id, now)
+                    injected = error is not None
+                if error is None:
+                    validator(service, operation)(params)
+                    call = Call(operation, self.world, self.identities, self.tokens, identity, now)
+                    output = handler(call, params)
             except Rejected as rejected:
-                outcome.error = rejected
-            return outcome
+                error = rejected
+            # tuple.__new__ skips the named tuple's Python-level __new__: a third cheaper, same record.
+            record = _new_record(
+                RecordedCall,
+                (now, service, operation, identity.account_id, identity.arn, params, output, error, request_id, injected),
+            )
+            self.calls.record(record)
+            return record

@@ -1,0 +1,22 @@
+"""``python -m orgsim``: command-line entry points (``demo``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orgsim", description="orgsim command-line tools.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("demo", help="run a scripted invitation story and print its timeline")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from .demo import main as demo
+
+        return demo()
+    return 2  # pragma: no cover - argparse rejects unknown commands first
+
+
+if __name__ == "__main__":
+    sys.exit(main())

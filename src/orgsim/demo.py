@@ -1,0 +1,112 @@
+"""``python -m orgsim demo``: a scripted story under a simulated clock, printed as a timeline.
+
+An organization is created and invites three accounts. Alice accepts, Bob declines, Carol ignores
+her invitation until it expires after 15 days; 30 days after that it is purged. Everything runs
+in-process with boto3 clients against the simulation; the clock is a ``ManualClock``, so no time
+patching library is needed and no real time passes. The timeline is built from ``sim.calls``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any, TextIO
+
+from . import timeline
+from .clock import ManualClock
+from .report import display_names
+from .simulation import Simulation, simulate
+
+MANAGEMENT = "111111111111"
+PEOPLE = {"Alice": "222222222222", "Bob": "333333333333", "Carol": "444444444444"}
+START = dt.datetime(2024, 1, 1, 9, 0, tzinfo=dt.timezone.utc)
+DAY = dt.timedelta(days=1)
+
+
+class _Story:
+    """Runs the steps and remembers where each one starts in the call log."""
+
+    def __init__(self, sim: Simulation, clock: ManualClock) -> None:
+        self.sim = sim
+        self.clock = clock
+        self.captions: dict[int, str] = {}
+
+    def step(self, day: int, caption: str, *, minutes: int = 0) -> None:
+        self.clock.move_to(START + day * DAY + dt.timedelta(minutes=minutes))
+        self.captions[len(self.sim.calls)] = f"-- Day {day}: {caption}"
+
+    def client(self, account_id: str) -> Any:
+        return self.sim.session(account_id).client("organizations")
+
+
+def run_story(sim: Simulation, clock: ManualClock) -> dict[int, str]:
+    """The story itself; returns the captions keyed by the index of the first call of each step."""
+    story = _Story(sim, clock)
+    sim.create_account(MANAGEMENT, name="Management", email="management@example.com")
+    for name, account_id in PEOPLE.items():
+        sim.create_account(account_id, name=name, email=f"{name.lower()}@example.com")
+    mgmt = story.client(MANAGEMENT)
+
+    story.step(0, "the management account creates an organization and invites Alice, Bob and Carol")
+    mgmt.create_organization(FeatureSet="ALL")
+    invitations = {
+        name: mgmt.invite_account_to_organization(
+            Target={"Id": account_id, "Type": "ACCOUNT"}, Notes=f"Welcome aboard, {name}!"
+        )["Handshake"]["Id"]
+        for name, account_id in PEOPLE.items()
+    }
+
+    story.step(1, "Alice finds her invitation and accepts it", minutes=60)
+    alice = story.client(PEOPLE["Alice"])
+    (received,) = alice.list_handshakes_for_account()["Handshakes"]
+    alice.accept_handshake(HandshakeId=received["Id"])
+
+    story.step(2, "Bob declines", minutes=30)
+    story.client(PEOPLE["Bob"]).decline_handshake(HandshakeId=invitations["Bob"])
+
+    story.step(15, "Carol never answered: 15 days after it was sent, her invitation has EXPIRED")
+    mgmt.list_handshakes_for_organization()
+
+    story.step(16, "Carol tries to accept anyway: an expired invitation can't be accepted")
+    carol = story.client(PEOPLE["Carol"])
+    try:
+        carol.accept_handshake(HandshakeId=invitations["Carol"])
+    except carol.exceptions.InvalidHandshakeTransitionException:
+        pass
+
+    story.step(45, "30 days after it expired, Carol's invitation is purged (as are the answered ones)")
+    try:
+        mgmt.describe_handshake(HandshakeId=invitations["Carol"])
+    except mgmt.exceptions.HandshakeNotFoundException:
+        pass
+    mgmt.list_handshakes_for_organization()
+    mgmt.list_accounts()
+    return story.captions
+
+
+def main(out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    clock = ManualClock(START)
+    with simulate(clock=clock, default_account_id=MANAGEMENT, seed="orgsim-demo") as sim:
+        captions = run_story(sim, clock)
+        names = display_names(sim.accounts)
+        org = sim.organization()
+        handshakes = sim.handshakes
+
+    print("orgsim demo: an AWS Organizations story over 45 simulated days, answered in-process by orgsim", file=out)
+    print("(boto3 clients, no AWS account, no network; the timeline below is built from sim.calls)\n", file=out)
+    print(timeline.header(origin=START), file=out)
+    states: dict[str, str] = {}
+    for index, call in enumerate(sim.calls):
+        if index in captions:
+            print(captions[index], file=out)
+        print(timeline.line(call, states, names, START), file=out)
+
+    members = ", ".join(f"{names.get(i, i)} ({i})" for i in org.member_ids)
+    print(f"\nOrganization {org.id} ends with {len(org.member_ids)} accounts: {members}", file=out)
+    print(f"Every invitation, as of day {(sim.now() - START).days}:", file=out)
+    for h in handshakes:
+        recipient = h.recipient.id if h.recipient else "?"
+        shown = "purged, no longer visible through the API" if h.purged else "still visible"
+        print(f"  {h.id}  to {names.get(recipient, recipient):<6} {h.state:<9} ({shown})", file=out)
+    return 0

@@ -1,0 +1,75 @@
+"""A plain-text picture of a simulated world: what the failure report and ``Simulation.report`` show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from . import timeline, views
+from .service.dispatch import SimulatedAWS
+
+
+def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | None = None) -> str:
+    """Organizations with their members, accounts in no organization, every handshake, armed faults
+    and the last calls, with handshake states as of ``now`` (default: when the world was last seen)."""
+    with aws.lock:
+        if now is None:
+            now = aws.last_seen or aws.now()
+            when = "the last simulated call or inspection" if aws.last_seen else "the simulation clock"
+        else:
+            when = "the time asked for"
+        world = aws.world
+        accounts = {a.id: views.Account.of(a) for a in world.accounts.values()}
+        organizations = views.organizations(world)
+        handshakes = views.handshakes(world, now)
+        faults = aws.faults.armed()
+        calls = list(aws.calls)
+
+    names = display_names(accounts.values())
+    out = [f"Simulated world at {timeline.format_time(now)} UTC ({when})", ""]
+
+    out.append(f"Organizations ({len(organizations)}):")
+    for org in organizations:
+        out.append(f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}")
+        for member_id in org.member_ids:
+            account = accounts[member_id]
+            role = "management" if member_id == org.management_account_id else "member"
+            joined = timeline.format_time(account.joined_timestamp) if account.joined_timestamp else "?"
+            out.append(
+                f"    {member_id}  {names.get(member_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
+            )
+    standalone = [a for a in accounts.values() if a.organization_id is None]
+    if standalone:
+        out.append(f"Accounts in no organization ({len(standalone)}):")
+        out.extend(f"  {a.id}  {names.get(a.id, ''):<16}  {a.email}" for a in standalone)
+
+    out.append(f"Handshakes ({len(handshakes)}):")
+    for h in handshakes:
+        recipient = h.recipient
+        to = f"{recipient.type} {recipient.id}" if recipient else "(organization)"
+        state = h.state + (" (purged)" if h.purged else "")
+        out.append(
+            f"  {h.id}  {h.action:<20}  {h.organization_id} -> {to:<34}  {state:<18}"
+            f"  requested {timeline.format_time(h.requested_timestamp)}"
+            f"  expires {timeline.format_time(h.expiration_timestamp)}"
+        )
+
+    if faults:
+        out.append(f"Faults armed ({len(faults)}):")
+        out.extend(f"  {fault!r}" for fault in faults)
+
+    shown = calls[-last_calls:] if last_calls > 0 else []
+    out.append(f"Last {len(shown)} of {len(calls)} calls:" if shown else f"Calls: {len(calls)}")
+    if shown:
+        # States are tracked over the whole log, so the shown lines report the right transitions.
+        states: dict[str, str] = {}
+        for call in calls[: len(calls) - len(shown)]:
+            timeline.track(call, states)
+        out.append("  " + timeline.header())
+        out.extend("  " + timeline.line(call, states, names) for call in shown)
+    return "\n".join(out) + "\n"
+
+
+def display_names(accounts: Iterable[views.Account]) -> dict[str, str]:
+    """Names worth showing next to account ids (not the generated ``Account <id>`` ones)."""
+    return {a.id: a.name for a in accounts if a.name != f"Account {a.id}"}

@@ -1,0 +1,88 @@
+"""``python -m orgsim demo`` runs its story and prints the expected states."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orgsim import __main__ as cli
+from orgsim import demo
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def _lines(text: str, operation: str) -> list[str]:
+    return [line for line in text.splitlines() if f" {operation} " in line]
+
+
+def test_demo_prints_the_story_with_every_state_change() -> None:
+    out = io.StringIO()
+    assert demo.main(out) == 0
+    text = out.getvalue()
+
+    (create,) = _lines(text, "CreateOrganization")
+    assert create.startswith("2024-01-01 09:00:00   0  111111111111 Management")
+    assert len(_lines(text, "InviteAccountToOrganization")) == 3
+    assert all(line.endswith("OPEN") for line in _lines(text, "InviteAccountToOrganization"))
+
+    alice_accepts, carol_too_late = _lines(text, "AcceptHandshake")
+    assert "Alice" in alice_accepts and alice_accepts.endswith("OPEN -> ACCEPTED")
+    assert "   1  " in alice_accepts  # day 1
+    assert "Carol" in carol_too_late and carol_too_late.endswith("InvalidHandshakeTransitionException")
+    (bob_declines,) = _lines(text, "DeclineHandshake")
+    assert "Bob" in bob_declines and bob_declines.endswith("OPEN -> DECLINED")
+
+    expiry_listing, final_listing = _lines(text, "ListHandshakesForOrganization")
+    assert "  15  " in expiry_listing and "OPEN -> EXPIRED" in expiry_listing
+    assert "  45  " in final_listing and final_listing.endswith("0 handshakes")
+    (purged,) = _lines(text, "DescribeHandshake")
+    assert purged.endswith("EXPIRED -> gone: HandshakeNotFoundException")
+
+    assert "ends with 2 accounts: Management (111111111111), Alice (222222222222)" in text
+    summary = text.split("Every invitation, as of day 45:")[1].splitlines()[1:]
+    assert [line.split()[2:4] for line in summary] == [["Alice", "ACCEPTED"], ["Bob", "DECLINED"], ["Carol", "EXPIRED"]]
+    assert all("purged" in line for line in summary)
+
+
+def test_demo_handshake_ids_match_the_call_log_and_are_stable() -> None:
+    first, second = io.StringIO(), io.StringIO()
+    demo.main(first)
+    demo.main(second)
+    assert first.getvalue() == second.getvalue()  # seeded ids, injected clock: the same story every time
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+def test_python_dash_m_orgsim_demo_runs() -> None:
+    result = _run("-m", "orgsim", "demo")
+    assert result.returncode == 0, result.stderr
+    assert "OPEN -> ACCEPTED" in result.stdout
+    assert "OPEN -> EXPIRED" in result.stdout
+
+
+def test_demo_needs_no_time_patching_library() -> None:
+    # freezegun and time-machine are test extras; make them unimportable and run the demo.
+    script = (
+        "import runpy, sys\n"
+        "sys.modules['freezegun'] = None\n"
+        "sys.modules['time_machine'] = None\n"
+        "sys.argv = ['orgsim', 'demo']\n"
+        "runpy.run_module('orgsim', run_name='__main__', alter_sys=True)\n"
+    )
+    result = _run("-c", script)
+    assert result.returncode == 0, result.stderr
+    assert "EXPIRED -> gone: HandshakeNotFoundException" in result.stdout
+
+
+def test_cli_requires_a_command() -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([])
+    assert exited.value.code == 2

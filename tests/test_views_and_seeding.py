@@ -1,0 +1,141 @@
+"""Read-only snapshots of the world, and building a starting world in one call."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+import orgsim
+
+ALICE, BOB, CAROL = "222222222222", "333333333333", "444444444444"
+
+
+@pytest.fixture
+def clock() -> orgsim.ManualClock:
+    return orgsim.ManualClock("2024-01-01T00:00:00Z")
+
+
+@pytest.fixture
+def sim(clock: orgsim.ManualClock) -> orgsim.Simulation:
+    with orgsim.simulate(clock=clock) as simulation:
+        yield simulation  # type: ignore[misc]
+
+
+def test_seeded_world_is_what_the_api_shows(sim: orgsim.Simulation) -> None:
+    seeded = sim.create_organization(members=[ALICE, BOB], invitations=[CAROL, "dave@example.com"])
+
+    mgmt = sim.session(sim.default_account_id).client("organizations")
+    org = mgmt.describe_organization()["Organization"]
+    assert org["Id"] == seeded.id == seeded.organization.id
+    assert org["MasterAccountId"] == sim.default_account_id == seeded.management.id
+    listed = {a["Id"]: a["JoinedMethod"] for a in mgmt.list_accounts()["Accounts"]}
+    assert listed == {sim.default_account_id: "INVITED", ALICE: "INVITED", BOB: "INVITED"}
+    assert [m.id for m in seeded.members] == [ALICE, BOB]
+
+    open_ids = {
+        h["Id"]
+        for h in mgmt.list_handshakes_for_organization()["Handshakes"]
+        if h["State"] == "OPEN"
+    }
+    assert open_ids == {h.id for h in seeded.invitations}
+    carol = sim.session(CAROL).client("organizations")
+    assert [h["Id"] for h in carol.list_handshakes_for_account()["Handshakes"]] == [seeded.invitations[0].id]
+    assert seeded.invitations[1].recipient == orgsim.Party("dave@example.com", "EMAIL")
+    # Seeding is not part of the call log: only the calls above are.
+    assert sim.calls.operations == [
+        "DescribeOrganization",
+        "ListAccounts",
+        "ListHandshakesForOrganization",
+        "ListHandshakesForAccount",
+    ]
+
+
+def test_seeding_follows_the_rules(sim: orgsim.Simulation) -> None:
+    with pytest.raises(ValueError, match="ACCOUNT_NUMBER_LIMIT_EXCEEDED"):
+        sim.create_organization(members=10)
+
+
+def test_seeding_refuses_a_management_account_already_in_an_organization(sim: orgsim.Simulation) -> None:
+    sim.create_organization()
+    with pytest.raises(ValueError, match="AlreadyInOrganizationException"):
+        sim.create_organization()
+
+
+def test_seeding_with_counts_creates_new_accounts(sim: orgsim.Simulation) -> None:
+    seeded = sim.create_organization(ALICE, feature_set="CONSOLIDATED_BILLING", members=2, invitations=1)
+    assert seeded.management.id == ALICE
+    assert seeded.organization.feature_set == "CONSOLIDATED_BILLING"
+    assert len({m.id for m in seeded.members}) == 2
+    assert seeded.organization.member_ids == (ALICE, *(m.id for m in seeded.members))
+    assert seeded.invitations[0].state == "OPEN"
+    assert sim.account(seeded.invitations[0].recipient.id).organization_id is None  # type: ignore[union-attr]
+
+
+def test_existing_accounts_keep_their_details(sim: orgsim.Simulation) -> None:
+    sim.create_account(ALICE, name="Alice", email="alice@example.com")
+    seeded = sim.create_organization(members=[ALICE])
+    assert (seeded.members[0].name, seeded.members[0].email) == ("Alice", "alice@example.com")
+
+
+def test_handshake_state_is_derived_at_the_current_clock(sim: orgsim.Simulation, clock: orgsim.ManualClock) -> None:
+    seeded = sim.create_organization(invitations=[ALICE])
+    handshake_id = seeded.invitations[0].id
+    snapshot = sim.handshake(handshake_id)
+    assert (snapshot.state, snapshot.ended_timestamp, snapshot.purged) == ("OPEN", None, False)
+    assert snapshot.expiration_timestamp - snapshot.requested_timestamp == dt.timedelta(days=15)
+
+    clock.advance(days=15)
+    expired = sim.handshake(handshake_id)
+    assert expired.state == "EXPIRED"
+    assert expired.ended_timestamp == expired.expiration_timestamp
+    assert snapshot.state == "OPEN"  # a snapshot does not change afterwards
+
+    clock.advance(days=30)
+    assert sim.handshake(handshake_id).purged
+    assert [h.purged for h in sim.handshakes] == [True]
+
+
+def test_snapshots_are_immutable_and_complete(sim: orgsim.Simulation) -> None:
+    seeded = sim.create_organization(members=[ALICE])
+    mgmt = sim.session(sim.default_account_id).client("organizations")
+    h = mgmt.invite_account_to_organization(Target={"Id": BOB, "Type": "ACCOUNT"}, Notes="hi")["Handshake"]
+    mgmt.cancel_handshake(HandshakeId=h["Id"])
+
+    view = sim.handshake(h["Id"])
+    assert (view.action, view.state, view.notes, view.organization_id) == ("INVITE", "CANCELED", "hi", seeded.id)
+    assert view.parties == (orgsim.Party(seeded.id, "ORGANIZATION"), orgsim.Party(BOB, "ACCOUNT"))
+    assert view.ended_timestamp is not None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.state = "OPEN"  # type: ignore[misc]
+
+    assert [a.id for a in sim.accounts if a.organization_id == seeded.id] == [sim.default_account_id, ALICE]
+    assert sim.organizations == (sim.organization(seeded.id),)
+    assert sim.organization() == seeded.organization
+    # Oldest first: Alice's accepted invitation (from seeding), then Bob's canceled one.
+    assert [(x.recipient, x.state) for x in sim.handshakes] == [
+        (orgsim.Party(ALICE, "ACCOUNT"), "ACCEPTED"),
+        (orgsim.Party(BOB, "ACCOUNT"), "CANCELED"),
+    ]
+
+
+def test_lookups_of_unknown_things_fail_clearly(sim: orgsim.Simulation) -> None:
+    with pytest.raises(KeyError):
+        sim.account("999999999999")
+    with pytest.raises(KeyError):
+        sim.handshake("h-00000000")
+    with pytest.raises(LookupError, match="0 organizations"):
+        sim.organization()
+    with pytest.raises(KeyError):
+        sim.organization("o-aaaaaaaaaa")
+    # Looking does not create anything.
+    assert sim.accounts == ()
+
+
+def test_world_api_needs_a_started_simulation() -> None:
+    sim = orgsim.simulate()
+    with pytest.raises(RuntimeError, match="not been started"):
+        sim.handshakes
+    with pytest.raises(RuntimeError, match="not been started"):
+        sim.calls
