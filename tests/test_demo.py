@@ -30,7 +30,7 @@ def test_demo_prints_the_story_with_every_state_change() -> None:
     assert len(_lines(text, "InviteAccountToOrganization")) == 3
     assert all(line.endswith("OPEN") for line in _lines(text, "InviteAccountToOrganization"))
 
-    alice_accepts, carol_too_late = _lines(text, "AcceptHandshake")
+    alice_accepts, carol_too_late, alice_approves, management_confirms = _lines(text, "AcceptHandshake")
     assert "Alice" in alice_accepts and alice_accepts.endswith("OPEN -> ACCEPTED")
     assert "   1  " in alice_accepts  # day 1
     assert "Carol" in carol_too_late and carol_too_late.endswith("InvalidHandshakeTransitionException")
@@ -43,10 +43,30 @@ def test_demo_prints_the_story_with_every_state_change() -> None:
     (purged,) = _lines(text, "DescribeHandshake")
     assert purged.endswith("EXPIRED -> gone: HandshakeNotFoundException")
 
+    # The organization then enables all features: Alice approves, management confirms.
+    (enable,) = _lines(text, "EnableAllFeatures")
+    assert "  46  " in enable and enable.endswith("REQUESTED")
+    assert "Alice" in alice_approves and alice_approves.endswith("OPEN -> ACCEPTED")
+    assert "Management" in management_confirms and management_confirms.endswith("OPEN -> ACCEPTED")
+    (described,) = _lines(text, "DescribeOrganization")
+    assert described.endswith("(ALL)")
+
     assert "ends with 2 accounts: Management (111111111111), Alice (222222222222)" in text
-    summary = text.split("Every invitation, as of day 45:")[1].splitlines()[1:]
-    assert [line.split()[2:4] for line in summary] == [["Alice", "ACCEPTED"], ["Bob", "DECLINED"], ["Carol", "EXPIRED"]]
-    assert all("purged" in line for line in summary)
+    assert "has feature set ALL" in text
+    summary = [line.split() for line in text.split("Every handshake, as of day 47:")[1].splitlines()[1:]]
+    invitations = [row[1:5] for row in summary if row[1] == "INVITE"]
+    assert invitations == [
+        ["INVITE", "to", "Alice", "ACCEPTED"],
+        ["INVITE", "to", "Bob", "DECLINED"],
+        ["INVITE", "to", "Carol", "EXPIRED"],
+    ]
+    assert all("purged" in " ".join(row) for row in summary if row[1] == "INVITE")
+    assert [row[1] for row in summary if row[1] != "INVITE"] == [
+        "ENABLE_ALL_FEATURES",
+        "ENABLE_ALL_FEATURES",
+        "APPROVE_ALL_FEATURES",
+    ]
+    assert all("ACCEPTED" in " ".join(row) for row in summary if row[1] != "INVITE")
 
 
 def test_demo_handshake_ids_match_the_call_log_and_are_stable() -> None:

@@ -1,7 +1,9 @@
 """``python -m orgsim demo``: a scripted story under a simulated clock, printed as a timeline.
 
-An organization is created and invites three accounts. Alice accepts, Bob declines, Carol ignores
-her invitation until it expires after 15 days; 30 days after that it is purged. Everything runs
+An organization is created (consolidated billing only) and invites three accounts. Alice accepts,
+Bob declines, Carol ignores her invitation until it expires after 15 days; 30 days after that it is
+purged. Then the organization enables all features: Alice, the one invited member, approves, the
+service sends the management account the final confirmation, and accepting it switches the feature set. Everything runs
 in-process with boto3 clients against the simulation; the clock is a ``ManualClock``, so no time
 patching library is needed and no real time passes. The timeline is built from ``sim.calls``.
 """
@@ -48,7 +50,7 @@ def run_story(sim: Simulation, clock: ManualClock) -> dict[int, str]:
     mgmt = story.client(MANAGEMENT)
 
     story.step(0, "the management account creates an organization and invites Alice, Bob and Carol")
-    mgmt.create_organization(FeatureSet="ALL")
+    mgmt.create_organization(FeatureSet="CONSOLIDATED_BILLING")
     invitations = {
         name: mgmt.invite_account_to_organization(
             Target={"Id": account_id, "Type": "ACCOUNT"}, Notes=f"Welcome aboard, {name}!"
@@ -81,6 +83,18 @@ def run_story(sim: Simulation, clock: ManualClock) -> dict[int, str]:
         pass
     mgmt.list_handshakes_for_organization()
     mgmt.list_accounts()
+
+    story.step(46, "the management account asks every invited member to approve all features")
+    mgmt.enable_all_features()
+
+    story.step(47, "Alice approves; the service sends the management account the final confirmation")
+    (request,) = alice.list_handshakes_for_account(Filter={"ActionType": "ENABLE_ALL_FEATURES"})["Handshakes"]
+    alice.accept_handshake(HandshakeId=request["Id"])
+
+    story.step(47, "the management account accepts the confirmation: the organization has all features", minutes=30)
+    (confirmation,) = mgmt.list_handshakes_for_account(Filter={"ActionType": "APPROVE_ALL_FEATURES"})["Handshakes"]
+    mgmt.accept_handshake(HandshakeId=confirmation["Id"])
+    mgmt.describe_organization()
     return story.captions
 
 
@@ -93,7 +107,7 @@ def main(out: TextIO | None = None) -> int:
         org = sim.organization()
         handshakes = sim.handshakes
 
-    print("orgsim demo: an AWS Organizations story over 45 simulated days, answered in-process by orgsim", file=out)
+    print("orgsim demo: an AWS Organizations story over 47 simulated days, answered in-process by orgsim", file=out)
     print("(boto3 clients, no AWS account, no network; the timeline below is built from sim.calls)\n", file=out)
     print(timeline.header(origin=START), file=out)
     states: dict[str, str] = {}
@@ -104,9 +118,10 @@ def main(out: TextIO | None = None) -> int:
 
     members = ", ".join(f"{names.get(i, i)} ({i})" for i in org.member_ids)
     print(f"\nOrganization {org.id} ends with {len(org.member_ids)} accounts: {members}", file=out)
-    print(f"Every invitation, as of day {(sim.now() - START).days}:", file=out)
+    print(f"Organization {org.id} has feature set {org.feature_set}", file=out)
+    print(f"Every handshake, as of day {(sim.now() - START).days}:", file=out)
     for h in handshakes:
-        recipient = h.recipient.id if h.recipient else "?"
+        recipient = names.get(h.recipient.id, h.recipient.id) if h.recipient else "(all invited members)"
         shown = "purged, no longer visible through the API" if h.purged else "still visible"
-        print(f"  {h.id}  to {names.get(recipient, recipient):<6} {h.state:<9} ({shown})", file=out)
+        print(f"  {h.id}  {h.action:<20} to {recipient:<21} {h.state:<9} ({shown})", file=out)
     return 0
