@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ class World:
         self.organizations: dict[str, Organization] = {}
         self.handshakes: dict[str, Handshake] = {}
         self._by_email: dict[str, Account] = {}
-        #: Handshakes addressed to an account id, and to an email, in creation order.
+        #: Handshakes addressed to an account id, and to an email, in list order (``order_key``).
         self.received_by_account: dict[str, list[Handshake]] = {}
         self.received_by_email: dict[str, list[Handshake]] = {}
         self._seq = 0
@@ -146,6 +147,7 @@ class World:
         account.org_id = org.id
         account.joined_method = method
         account.joined_at = now
+        account.join_seq = self.next_seq()
         org.members[account.id] = None
 
     def part(self, account: Account, org: Organization) -> None:
@@ -193,12 +195,18 @@ class World:
         return self._seq
 
     def store(self, handshake: Handshake, org: Organization) -> None:
+        """Record a new handshake. Every list stays sorted by ``order_key``: when the clock moved
+        backwards, a new handshake sorts before older ones (an append while time moves forward)."""
         self.handshakes[handshake.id] = handshake
-        org.handshakes.append(handshake)
+        insort(org.handshakes, handshake, key=_order)
         if handshake.recipient_account_id is not None:
-            self.received_by_account.setdefault(handshake.recipient_account_id, []).append(handshake)
+            insort(self.received_by_account.setdefault(handshake.recipient_account_id, []), handshake, key=_order)
         elif handshake.recipient_email is not None:
-            self.received_by_email.setdefault(handshake.recipient_email, []).append(handshake)
+            insort(self.received_by_email.setdefault(handshake.recipient_email, []), handshake, key=_order)
+
+
+def _order(handshake: Handshake) -> str:
+    return handshake.order_key
 
 
 def account_not_found() -> Rejected:

@@ -88,7 +88,7 @@ def _handshake_page(call: Call, params: Params, items: Sequence[Handshake]) -> d
         )
 
     scope = f"{call.operation}:{call.identity.account_id}:{action}:{parent}"
-    found, more = _page(call, params, scope, items, lambda h: h.seq, keep)
+    found, more = _page(call, params, scope, items, lambda h: h.order_key, keep)
     result: dict[str, Any] = {"Handshakes": [render.handshake(h, now) for h in found]}
     if more is not None:
         result["NextToken"] = call.tokens.mint(scope, more)
@@ -100,11 +100,11 @@ def _page(
     params: Params,
     scope: str,
     items: Sequence[Any],
-    position: Callable[[Any], int],
+    position: Callable[[Any], str],
     keep: Callable[[Any], bool],
-) -> tuple[list[Any], int | None]:
+) -> tuple[list[Any], str | None]:
     token = params.get("NextToken")
-    after = call.tokens.read(token, scope) if token is not None else 0
+    after = call.tokens.read(token, scope) if token is not None else None
     return page(items, position, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE, keep)
 
 
@@ -114,7 +114,7 @@ def list_handshakes_for_account(call: Call, params: Params) -> dict[str, Any]:
     world = call.world
     by_id = world.received_by_account.get(caller.id, [])
     by_email = world.received_by_email.get(caller.email.lower(), [])
-    items = sorted(by_id + by_email, key=lambda h: h.seq) if by_email else by_id
+    items = sorted(by_id + by_email, key=lambda h: h.order_key) if by_email else by_id
     return _handshake_page(call, params, items)
 
 
@@ -128,12 +128,12 @@ def list_handshakes_for_organization(call: Call, params: Params) -> dict[str, An
 def list_accounts(call: Call, params: Params) -> dict[str, Any]:
     world = call.world
     org = world.managed_by(call.caller)
+    # In the order accounts joined; a position is the join sequence, so a member leaving
+    # between two pages does not make the next page skip anyone.
     members = list(world.member_accounts(org))
     scope = f"ListAccounts:{call.identity.account_id}"
-    # Positions are 1-based indexes into the membership, in the order accounts joined.
-    numbered = list(enumerate(members, start=1))
-    found, more = _page(call, params, scope, numbered, lambda item: item[0], lambda item: True)
-    result: dict[str, Any] = {"Accounts": [render.account(a, org) for _, a in found]}
+    found, more = _page(call, params, scope, members, lambda a: f"{a.join_seq:012d}", lambda a: True)
+    result: dict[str, Any] = {"Accounts": [render.account(a, org) for a in found]}
     if more is not None:
         result["NextToken"] = call.tokens.mint(scope, more)
     return result
