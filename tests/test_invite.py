@@ -185,6 +185,15 @@ def test_a_member_of_this_organization_cannot_be_invited(world: World) -> None:
 def test_the_management_account_cannot_invite_itself(world: World) -> None:
     with aws_error(world.mgmt, "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION"):
         world.invite(world.mgmt_id)
+    with aws_error(world.mgmt, "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION"):
+        world.mgmt.invite_account_to_organization(Target={"Id": world.org["MasterAccountEmail"], "Type": "EMAIL"})
+
+
+def test_a_member_cannot_be_invited_by_its_email_either(world: World) -> None:
+    member = world.sim.create_account(email="member@example.com")
+    world.join(member.id)
+    with aws_error(world.mgmt, "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION"):
+        world.mgmt.invite_account_to_organization(Target={"Id": "MEMBER@example.com", "Type": "EMAIL"})
 
 
 def test_a_member_of_another_organization_may_be_invited_but_must_leave_to_accept(world: World) -> None:
