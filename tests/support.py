@@ -74,7 +74,8 @@ class World:
         if account_id is None:
             account_id = self.new_account()
         target = {"Id": account_id, "Type": "ACCOUNT"}
-        return self.mgmt.invite_account_to_organization(Target=target, **kwargs)["Handshake"]  # type: ignore[no-any-return]
+        response = self.mgmt.invite_account_to_organization(Target=target, **kwargs)
+        return response["Handshake"]  # type: ignore[no-any-return]
 
     def join(self, account_id: str | None = None) -> str:
         """A new member, invited and accepted."""

@@ -120,27 +120,42 @@ def test_input_is_validated_before_membership(orgsim: orgsim.Simulation) -> None
 # -- validation -----------------------------------------------------------------------------------
 
 TAG = {"Key": "team", "Value": "blue"}
+ACCT = {"Id": "222222222222", "Type": "ACCOUNT"}
+INVALID = "InvalidInputException"
+
+
+def _target(party_id: str, party_type: str) -> dict[str, object]:
+    return {"Target": {"Id": party_id, "Type": party_type}}
+
+
+def _tags(*tags: dict[str, str]) -> dict[str, object]:
+    return {"Target": ACCT, "Tags": list(tags)}
 
 
 @pytest.mark.parametrize(
     ("kwargs", "code", "reason"),
     [
-        pytest.param({"Target": {"Id": "222222222222", "Type": "PERSON"}}, "InvalidInputException", "INVALID_ENUM", id="type-not-in-enum"),
-        pytest.param({"Target": {"Id": "o-abcdefghij", "Type": "ORGANIZATION"}}, "InvalidInputException", "INVALID_PARTY_TYPE_TARGET", id="organization-target"),
-        pytest.param({"Target": {"Id": "12345", "Type": "ACCOUNT"}}, "InvalidInputException", "INVALID_PATTERN", id="short-account-id"),
-        pytest.param({"Target": {"Id": "12345678901a", "Type": "ACCOUNT"}}, "InvalidInputException", "INVALID_PATTERN", id="letter-in-account-id"),
-        pytest.param({"Target": {"Id": "diego@example.com", "Type": "ACCOUNT"}}, "InvalidInputException", "INVALID_PATTERN", id="email-as-account-id"),
-        pytest.param({"Target": {"Id": "not-an-email", "Type": "EMAIL"}}, "InvalidInputException", "INVALID_EMAIL_ADDRESS_TARGET", id="bad-email"),
-        pytest.param({"Target": {"Id": "two words@example.com", "Type": "EMAIL"}}, "InvalidInputException", "INVALID_EMAIL_ADDRESS_TARGET", id="space-in-email"),
-        pytest.param({"Target": {"Id": "a" * 53 + "@example.com", "Type": "EMAIL"}}, "InvalidInputException", "MAX_LENGTH_EXCEEDED", id="target-id-65-chars"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Notes": "n" * 1025}, "InvalidInputException", "MAX_LENGTH_EXCEEDED", id="notes-1025-chars"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [TAG, {"Key": "team", "Value": "red"}]}, "InvalidInputException", "DUPLICATE_TAG_KEY", id="duplicate-tag-key"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "aws:owner", "Value": "x"}]}, "InvalidInputException", "INVALID_SYSTEM_TAGS_PARAMETER", id="system-tag-key"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "bad!key", "Value": "x"}]}, "InvalidInputException", "INVALID_PATTERN", id="tag-key-pattern"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "k", "Value": "semi;colon"}]}, "InvalidInputException", "INVALID_PATTERN", id="tag-value-pattern"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "k" * 129, "Value": "x"}]}, "InvalidInputException", "MAX_LENGTH_EXCEEDED", id="tag-key-129-chars"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": "k", "Value": "v" * 257}]}, "InvalidInputException", "MAX_LENGTH_EXCEEDED", id="tag-value-257-chars"),
-        pytest.param({"Target": {"Id": "222222222222", "Type": "ACCOUNT"}, "Tags": [{"Key": f"k{i}", "Value": ""} for i in range(51)]}, "ConstraintViolationException", "MAX_TAG_LIMIT_EXCEEDED", id="51-tags"),
+        pytest.param(_target("222222222222", "PERSON"), INVALID, "INVALID_ENUM", id="type-not-in-enum"),
+        pytest.param(_target("o-abcdefghij", "ORGANIZATION"), INVALID, "INVALID_PARTY_TYPE_TARGET", id="org-target"),
+        pytest.param(_target("12345", "ACCOUNT"), INVALID, "INVALID_PATTERN", id="short-account-id"),
+        pytest.param(_target("12345678901a", "ACCOUNT"), INVALID, "INVALID_PATTERN", id="letter-in-account-id"),
+        pytest.param(_target("diego@example.com", "ACCOUNT"), INVALID, "INVALID_PATTERN", id="email-as-account-id"),
+        pytest.param(_target("not-an-email", "EMAIL"), INVALID, "INVALID_EMAIL_ADDRESS_TARGET", id="bad-email"),
+        pytest.param(_target("a b@example.com", "EMAIL"), INVALID, "INVALID_EMAIL_ADDRESS_TARGET", id="space-in-email"),
+        pytest.param(_target("a" * 53 + "@example.com", "EMAIL"), INVALID, "MAX_LENGTH_EXCEEDED", id="target-65-chars"),
+        pytest.param({"Target": ACCT, "Notes": "n" * 1025}, INVALID, "MAX_LENGTH_EXCEEDED", id="notes-1025-chars"),
+        pytest.param(_tags(TAG, {"Key": "team", "Value": "red"}), INVALID, "DUPLICATE_TAG_KEY", id="duplicate-tag-key"),
+        pytest.param(_tags({"Key": "aws:owner", "Value": "x"}), INVALID, "INVALID_SYSTEM_TAGS_PARAMETER", id="aws-key"),
+        pytest.param(_tags({"Key": "bad!key", "Value": "x"}), INVALID, "INVALID_PATTERN", id="tag-key-pattern"),
+        pytest.param(_tags({"Key": "k", "Value": "semi;colon"}), INVALID, "INVALID_PATTERN", id="tag-value-pattern"),
+        pytest.param(_tags({"Key": "k" * 129, "Value": "x"}), INVALID, "MAX_LENGTH_EXCEEDED", id="tag-key-129-chars"),
+        pytest.param(_tags({"Key": "k", "Value": "v" * 257}), INVALID, "MAX_LENGTH_EXCEEDED", id="tag-value-257-chars"),
+        pytest.param(
+            _tags(*({"Key": f"k{i}", "Value": ""} for i in range(51))),
+            "ConstraintViolationException",
+            "MAX_TAG_LIMIT_EXCEEDED",
+            id="51-tags",
+        ),
     ],
 )
 def test_invalid_invitations_are_refused_and_nothing_is_sent(
@@ -276,7 +291,8 @@ def test_two_organizations_may_invite_the_same_account(world: World) -> None:
     world.invite(target)
     other = world.client("333333333333")
     other.create_organization()
-    assert other.invite_account_to_organization(Target={"Id": target, "Type": "ACCOUNT"})["Handshake"]["State"] == "OPEN"
+    second = other.invite_account_to_organization(Target={"Id": target, "Type": "ACCOUNT"})["Handshake"]
+    assert second["State"] == "OPEN"
 
 
 def test_after_accepting_one_invitation_the_other_stays_open_but_cannot_be_accepted(world: World) -> None:

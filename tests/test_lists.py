@@ -13,6 +13,7 @@ from support import World, aws_error
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 MANY = pytest.mark.orgsim(max_accounts=100, max_invitations_per_day=100)
+LIST_OPERATIONS = ["list_handshakes_for_organization", "list_handshakes_for_account", "list_accounts"]
 
 
 @pytest.fixture
@@ -57,7 +58,10 @@ def _receive_many(world: World, account_id: str, count: int) -> list[dict[str, A
 
 
 @MANY
-@pytest.mark.parametrize(("count", "page_size", "sizes"), [(25, 10, [10, 10, 5]), (20, 20, [20]), (21, None, [20, 1]), (0, 5, [0]), (6, 3, [3, 3])])
+@pytest.mark.parametrize(
+    ("count", "page_size", "sizes"),
+    [(25, 10, [10, 10, 5]), (20, 20, [20]), (21, None, [20, 1]), (0, 5, [0]), (6, 3, [3, 3])],
+)
 def test_organization_pages(world: World, count: int, page_size: int | None, sizes: list[int]) -> None:
     sent = _invite_many(world, count)
     kwargs = {} if page_size is None else {"MaxResults": page_size}
@@ -140,13 +144,13 @@ def test_account_paginator_and_filtered_paginator(world: World) -> None:
 # -- MaxResults -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("operation", ["list_handshakes_for_organization", "list_handshakes_for_account", "list_accounts"])
+@pytest.mark.parametrize("operation", LIST_OPERATIONS)
 def test_max_results_over_twenty_is_invalid(world: World, operation: str) -> None:
     with aws_error(world.mgmt, "InvalidInputException", "MAX_VALUE_EXCEEDED"):
         getattr(world.mgmt, operation)(MaxResults=21)
 
 
-@pytest.mark.parametrize("operation", ["list_handshakes_for_organization", "list_handshakes_for_account", "list_accounts"])
+@pytest.mark.parametrize("operation", LIST_OPERATIONS)
 def test_max_results_below_one_is_stopped_by_botocore(world: World, operation: str) -> None:
     with pytest.raises(ParamValidationError):
         getattr(world.mgmt, operation)(MaxResults=0)

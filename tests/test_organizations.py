@@ -89,7 +89,8 @@ def test_standalone_accounts_have_no_organization(orgsim: orgsim.Simulation) -> 
 
 
 def test_organizations_get_distinct_ids(orgsim: orgsim.Simulation) -> None:
-    ids = {orgsim.session(f"21098765432{i}").client("organizations").create_organization()["Organization"]["Id"] for i in range(5)}
+    clients = [orgsim.session(f"21098765432{i}").client("organizations") for i in range(5)]
+    ids = {client.create_organization()["Organization"]["Id"] for client in clients}
     assert len(ids) == 5
 
 
