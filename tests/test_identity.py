@@ -8,7 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.credentials import DeferredRefreshableCredentials, RefreshableCredentials
 from botocore.exceptions import ClientError
+from botocore.session import get_session
 from freezegun import freeze_time
 
 import orgsim
@@ -181,3 +183,37 @@ def test_other_sts_operations_fail_closed(orgsim: orgsim.Simulation) -> None:
     sts = orgsim.session("111111111111").client("sts")
     with pytest.raises(UnsimulatedOperation, match="GetSessionToken"):
         sts.get_session_token()
+
+
+def _refreshing_session(sts: Any, role_arn: str, *, deferred: bool) -> boto3.Session:
+    """Auto-refreshing assumed-role credentials, as botocore's own assume-role provider builds them."""
+
+    def fetch() -> dict[str, str]:
+        credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="refreshing")["Credentials"]
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": credentials["Expiration"].isoformat(),
+        }
+
+    if deferred:
+        credentials = DeferredRefreshableCredentials(refresh_using=fetch, method="assume-role")
+    else:
+        credentials = RefreshableCredentials.create_from_metadata(fetch(), fetch, "sts-assume-role")
+    botocore_session = get_session()
+    botocore_session._credentials = credentials
+    return boto3.Session(botocore_session=botocore_session, region_name="us-east-1")
+
+
+@pytest.mark.parametrize("deferred", [False, True], ids=["refreshable", "deferred"])
+def test_refreshable_assumed_role_credentials_act_as_the_role_account(
+    orgsim: orgsim.Simulation, deferred: bool
+) -> None:
+    sts = orgsim.session("111111111111").client("sts")
+    with freeze_time(T0) as frozen:
+        session = _refreshing_session(sts, "arn:aws:iam::222222222222:role/r", deferred=deferred)
+        client = session.client("sts")
+        assert client.get_caller_identity()["Account"] == "222222222222"
+        frozen.tick(dt.timedelta(hours=5))  # long expired: still the role's account
+        assert client.get_caller_identity()["Account"] == "222222222222"
