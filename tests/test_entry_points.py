@@ -65,6 +65,13 @@ def test_decorator_on_a_sync_function() -> None:
         orgsim.current()
 
 
+@orgsim.simulate(max_accounts=3)
+def test_decorator_on_a_test_that_uses_fixtures(tmp_path: Any) -> None:
+    # functools.wraps keeps the signature, so pytest still injects fixtures into a decorated test.
+    assert tmp_path.is_dir()
+    assert orgsim.current().options.max_accounts == 3
+
+
 def test_decorator_stops_the_simulation_when_the_function_raises() -> None:
     @orgsim.simulate()
     def boom() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["pytester"]
+# pytester is enabled for the whole suite in pyproject.toml (addopts "-p pytester").
 
 
 def _run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
