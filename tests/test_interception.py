@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from botocore.stub import Stubber
 
 import orgsim
 from orgsim import RealAWSRequestBlocked, UnsimulatedOperation
+from orgsim.domain import handshakes
 from support import World
 
 SRC = Path(orgsim.__file__).resolve().parent.parent
@@ -237,7 +239,19 @@ def test_environment_is_restored_when_the_body_raises(monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize("round_", range(5))
-def test_racing_answers_have_exactly_one_winner(orgsim: orgsim.Simulation, round_: int) -> None:
+def test_racing_answers_have_exactly_one_winner(
+    orgsim: orgsim.Simulation, monkeypatch: pytest.MonkeyPatch, round_: int
+) -> None:
+    # Widen the window between checking a handshake's state and changing it, so that without the
+    # simulation's lock the threads would interleave there (and several would "win").
+    check_transition = handshakes.check_transition
+
+    def slow_check(*args: Any) -> Any:
+        target = check_transition(*args)
+        time.sleep(0.002)
+        return target
+
+    monkeypatch.setattr(handshakes, "check_transition", slow_check)
     world = World.build(orgsim)
     handshake = world.invite()
     target = handshake["Parties"][1]["Id"]
