@@ -323,3 +323,14 @@ def test_list_accounts_pages_survive_a_member_leaving(world: World) -> None:
     world.client(members[0]).leave_organization()
     rest = world.mgmt.list_accounts(MaxResults=3, NextToken=first["NextToken"])
     assert [a["Id"] for a in rest["Accounts"]] == members[2:]
+
+
+@pytest.mark.parametrize("caller", ["member", "standalone"])
+def test_filters_are_validated_before_the_caller(world: World, caller: str) -> None:
+    # Spec section 5: input validation comes before membership and role checks.
+    client = world.client(world.join()) if caller == "member" else world.client("555555555555")
+    both = {"ActionType": "INVITE", "ParentHandshakeId": "h-0123456789abcdef"}
+    with aws_error(client, "InvalidInputException", "MAX_LIMIT_EXCEEDED_FILTER"):
+        client.list_handshakes_for_organization(Filter=both)
+    with aws_error(client, "InvalidInputException", "INVALID_NEXT_TOKEN"):
+        client.list_handshakes_for_organization(NextToken="garbage")

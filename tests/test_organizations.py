@@ -251,3 +251,10 @@ def test_accounts_are_for_the_management_account(world: World, operation: str) -
 def test_describe_account_of_a_stranger_is_not_found(world: World) -> None:
     with aws_error(world.mgmt, "AccountNotFoundException"):
         world.mgmt.describe_account(AccountId="210987654321")
+
+
+@pytest.mark.parametrize("caller", ["member", "standalone"])
+def test_list_accounts_validates_its_token_before_the_caller(world: World, caller: str) -> None:
+    client = world.client(world.join()) if caller == "member" else world.client("555555555555")
+    with aws_error(client, "InvalidInputException", "INVALID_NEXT_TOKEN"):
+        client.list_accounts(NextToken="garbage")
