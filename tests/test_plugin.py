@@ -170,3 +170,25 @@ def test_fixture_ids_are_reproducible_per_test(pytester: pytest.Pytester) -> Non
     pytester.runpytest().assert_outcomes(passed=1)
     ids = (pytester.path / "ids.txt").read_text().split()
     assert len(ids) == 2 and ids[0] == ids[1]
+
+
+def test_marker_on_unittest_test_cases(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import unittest
+        import pytest
+        import orgsim
+
+        class TestMethodMarked(unittest.TestCase):
+            @pytest.mark.orgsim(max_accounts=4)
+            def test_a(self):
+                self.assertEqual(orgsim.current().options.max_accounts, 4)
+
+        @pytest.mark.orgsim(max_accounts=5)
+        class TestClassMarked(unittest.TestCase):
+            def test_b(self):
+                self.assertEqual(orgsim.current().options.max_accounts, 5)
+        """,
+    )
+    result.assert_outcomes(passed=2)
