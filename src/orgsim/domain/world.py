@@ -85,13 +85,22 @@ class World:
     def _add_account(self, account_id: str, email: str | None, name: str | None, *, implicit: bool) -> Account:
         account = Account(
             id=account_id,
-            email=email or f"aws+{account_id}@example.com",
+            email=email or self._generated_email(account_id),
             name=name or f"Account {account_id}",
             implicit=implicit,
         )
         self.accounts[account_id] = account
         self._by_email[account.email.lower()] = account
         return account
+
+    def _generated_email(self, account_id: str) -> str:
+        """An address no account has: an email belongs to one account only."""
+        email = f"aws+{account_id}@example.com"
+        n = 1
+        while email.lower() in self._by_email:
+            n += 1
+            email = f"aws+{account_id}-{n}@example.com"
+        return email
 
     def account_by_email(self, email: str) -> Account | None:
         return self._by_email.get(email.lower())
