@@ -225,3 +225,16 @@ def test_an_implicit_account_can_be_created_later_with_details(orgsim: orgsim.Si
     account = orgsim.create_account("210987654321", email="late@example.com", name="Late")
     assert account.organization_id is not None
     assert client.describe_organization()["Organization"]["MasterAccountEmail"] == "late@example.com"
+
+
+def test_implicit_accounts_never_share_an_email(orgsim: orgsim.Simulation) -> None:
+    taken = orgsim.create_account("222222222222", email="aws+111111111111@example.com")
+    mgmt = orgsim.session("333333333333").client("organizations")
+    mgmt.create_organization()
+    # 111111111111 comes into being implicitly; the email its generated address would have is taken.
+    mgmt.invite_account_to_organization(Target={"Id": "111111111111", "Type": "ACCOUNT"})
+    by_email = mgmt.invite_account_to_organization(Target={"Id": taken.email, "Type": "EMAIL"})["Handshake"]
+    owner = orgsim.session(taken.id).client("organizations")
+    assert [h["Id"] for h in owner.list_handshakes_for_account()["Handshakes"]] == [by_email["Id"]]
+    implicit = orgsim.session("111111111111").client("organizations")
+    assert by_email["Id"] not in [h["Id"] for h in implicit.list_handshakes_for_account()["Handshakes"]]
