@@ -238,3 +238,12 @@ def test_implicit_accounts_never_share_an_email(orgsim: orgsim.Simulation) -> No
     assert [h["Id"] for h in owner.list_handshakes_for_account()["Handshakes"]] == [by_email["Id"]]
     implicit = orgsim.session("111111111111").client("organizations")
     assert by_email["Id"] not in [h["Id"] for h in implicit.list_handshakes_for_account()["Handshakes"]]
+
+
+def test_credentials_do_not_outlive_their_simulation() -> None:
+    with orgsim.simulate() as first:
+        client = first.session("210987654321").client("sts")
+        assert client.get_caller_identity()["Account"] == "210987654321"
+    with orgsim.simulate(default_account_id="000011112222"):
+        # Keys the first simulation issued mean nothing to the second: the caller is its default account.
+        assert client.get_caller_identity()["Account"] == "000011112222"
