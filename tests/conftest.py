@@ -1,4 +1,9 @@
-"""Shared test setup: every simulated response is checked against botocore's output shapes."""
+"""Shared test setup.
+
+Every response orgsim gives is checked against botocore's output shape (or, for a modeled error,
+its error shape), the way botocore's Stubber checks canned answers. A test that triggers a
+response the model would not allow fails, even if it asserts nothing about that response.
+"""
 
 from __future__ import annotations
 
@@ -7,42 +12,43 @@ from typing import Any
 
 import pytest
 from botocore import handlers
+from botocore.exceptions import ParamValidationError
 from botocore.validate import validate_parameters
 
-_violations: list[str] = []
+_problems: list[str] = []
 
 
-def _check_shape(http_response: Any, parsed: dict[str, Any], model: Any, **kwargs: Any) -> None:
-    """As botocore's Stubber does for canned responses: the answer must fit the output shape."""
-    body = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
-    if "Error" in body:
-        error = body.pop("Error")
+def _fits_model(model: Any, parsed: dict[str, Any], **kwargs: Any) -> None:
+    body = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
+    error = body.pop("Error", None)
+    if error is None:
+        shape = model.output_shape
+        if shape is None:
+            if body:
+                _problems.append(f"{model.name} has no output, but got {sorted(body)}")
+            return
+    else:
         try:
             shape = model.service_model.shape_for(error["Code"])
         except Exception:
-            return  # unmodeled codes (SerializationException, ValidationError) carry no members
-        shape_to_check = shape
-    else:
-        shape_to_check = model.output_shape
-        if shape_to_check is None:
-            if body:
-                _violations.append(f"{model.name}: output {body!r} for an operation without output")
+            # Unmodeled codes (SerializationException, STS ValidationError) have no members.
             return
     try:
-        validate_parameters(body, shape_to_check)
-    except Exception as exc:  # ParamValidationError
-        _violations.append(f"{model.name}: {exc}")
+        validate_parameters(body, shape)
+    except ParamValidationError as exc:
+        _problems.append(f"{model.name}: {exc}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for service in ("organizations", "sts"):
-        handlers.BUILTIN_HANDLERS.append((f"after-call.{service}", _check_shape))
+        entry = (f"after-call.{service}", _fits_model)
+        if entry not in handlers.BUILTIN_HANDLERS:
+            handlers.BUILTIN_HANDLERS.append(entry)
 
 
 @pytest.fixture(autouse=True)
-def _shape_contract() -> Iterator[None]:
-    _violations.clear()
+def _responses_fit_the_model() -> Iterator[None]:
+    _problems.clear()
     yield
-    found = list(_violations)
-    _violations.clear()
-    assert not found, "responses that do not fit botocore's output shapes:\n" + "\n".join(found)
+    found, _problems[:] = list(_problems), []
+    assert not found, "orgsim answered outside botocore's shapes:\n" + "\n".join(found)

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
+_TIME_ORIGIN: Final = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+
 # Handshake states (wire values).
 REQUESTED: Final = "REQUESTED"
 OPEN: Final = "OPEN"
@@ -54,6 +56,8 @@ class Account:
     org_id: str | None = None
     joined_method: str | None = None
     joined_at: dt.datetime | None = None
+    #: Increases with every join; lists of members are ordered by it.
+    join_seq: int = 0
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,7 +70,7 @@ class Organization:
     management_account_id: str
     #: Member account ids (the management account included) in the order they joined.
     members: dict[str, None] = field(default_factory=dict)
-    #: Handshakes the organization sent, in creation order.
+    #: Handshakes the organization sent, in list order (``Handshake.order_key``).
     handshakes: list[Handshake] = field(default_factory=list)
     #: CreateAccount requests the organization made, in creation order.
     account_requests: list[AccountRequest] = field(default_factory=list)
@@ -111,6 +115,13 @@ class Handshake:
     tags: tuple[tuple[str, str], ...] = ()
     stored_state: str = OPEN
     ended_at: dt.datetime | None = None
+    #: Where the handshake sorts in every list: by RequestedTimestamp, then Id (spec section 9).
+    #: A string, so that it compares as it sorts and can travel inside a NextToken.
+    order_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        micros = (self.requested_at - _TIME_ORIGIN) // dt.timedelta(microseconds=1)
+        self.order_key = f"{micros:020d}/{self.id}"
 
     def state(self, now: dt.datetime) -> str:
         state = self.stored_state

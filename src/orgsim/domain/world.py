@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ class World:
         self.organizations: dict[str, Organization] = {}
         self.handshakes: dict[str, Handshake] = {}
         self._by_email: dict[str, Account] = {}
-        #: Handshakes addressed to an account id, and to an email, in creation order.
+        #: Handshakes addressed to an account id, and to an email, in list order (``order_key``).
         self.received_by_account: dict[str, list[Handshake]] = {}
         self.received_by_email: dict[str, list[Handshake]] = {}
         #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
@@ -99,13 +100,22 @@ class World:
     def _add_account(self, account_id: str, email: str | None, name: str | None, *, implicit: bool) -> Account:
         account = Account(
             id=account_id,
-            email=email or f"aws+{account_id}@example.com",
+            email=email or self._generated_email(account_id),
             name=name or f"Account {account_id}",
             implicit=implicit,
         )
         self.accounts[account_id] = account
         self._by_email[account.email.lower()] = account
         return account
+
+    def _generated_email(self, account_id: str) -> str:
+        """An address no account has: an email belongs to one account only."""
+        email = f"aws+{account_id}@example.com"
+        n = 1
+        while email.lower() in self._by_email:
+            n += 1
+            email = f"aws+{account_id}-{n}@example.com"
+        return email
 
     def account_by_email(self, email: str) -> Account | None:
         return self._by_email.get(email.lower())
@@ -161,6 +171,7 @@ class World:
         account.org_id = org.id
         account.joined_method = method
         account.joined_at = now
+        account.join_seq = self.next_seq()
         org.members[account.id] = None
 
     def part(self, account: Account, org: Organization) -> None:
@@ -215,12 +226,18 @@ class World:
         return self._seq
 
     def store(self, handshake: Handshake, org: Organization) -> None:
+        """Record a new handshake. Every list stays sorted by ``order_key``: when the clock moved
+        backwards, a new handshake sorts before older ones (an append while time moves forward)."""
         self.handshakes[handshake.id] = handshake
-        org.handshakes.append(handshake)
+        insort(org.handshakes, handshake, key=_order)
         if handshake.recipient_account_id is not None:
-            self.received_by_account.setdefault(handshake.recipient_account_id, []).append(handshake)
+            insort(self.received_by_account.setdefault(handshake.recipient_account_id, []), handshake, key=_order)
         elif handshake.recipient_email is not None:
-            self.received_by_email.setdefault(handshake.recipient_email, []).append(handshake)
+            insort(self.received_by_email.setdefault(handshake.recipient_email, []), handshake, key=_order)
+
+
+def _order(handshake: Handshake) -> str:
+    return handshake.order_key
 
 
 MemberHook = Callable[[World, Account, Organization, dt.datetime], None]

@@ -53,10 +53,10 @@ def list_create_account_status(call: Call, params: Params) -> dict[str, Any]:
     states = frozenset(params.get("States") or ())
     scope = f"ListCreateAccountStatus:{call.identity.account_id}:{','.join(sorted(states))}"
     token = params.get("NextToken")
-    after = call.tokens.read(token, scope) if token is not None else 0
+    after = call.tokens.read(token, scope) if token is not None else None
     found, more = page(
         org.account_requests,
-        lambda r: r.seq,
+        lambda r: f"{r.seq:012d}",
         after,
         params.get("MaxResults") or DEFAULT_PAGE_SIZE,
         lambda r: not states or r.state in states,

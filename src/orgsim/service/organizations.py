@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain import handshakes
@@ -70,7 +71,37 @@ def describe_handshake(call: Call, params: Params) -> dict[str, Any]:
     return {"Handshake": render.handshake(h, call.now)}
 
 
-def _handshake_page(call: Call, params: Params, items: Sequence[Handshake]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _PageRequest:
+    """A list request whose input is validated: its token scope, and where its page starts."""
+
+    scope: str
+    after: str | None
+    limit: int
+
+    def respond(
+        self, call: Call, items: Sequence[Any], position: Callable[[Any], str], keep: Callable[[Any], bool]
+    ) -> tuple[list[Any], str | None]:
+        """The page, and the NextToken to send (None on the last page)."""
+        found, more = page(items, position, self.after, self.limit, keep)
+        return found, None if more is None else call.tokens.mint(self.scope, more)
+
+
+def _page_request(call: Call, params: Params, scope: str) -> _PageRequest:
+    # Part of input validation: runs before the caller's membership and role are checked.
+    token = params.get("NextToken")
+    after = call.tokens.read(token, scope) if token is not None else None
+    return _PageRequest(scope, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class _HandshakeListing:
+    action: str | None
+    parent: str | None
+    request: _PageRequest
+
+
+def _handshake_listing(call: Call, params: Params) -> _HandshakeListing:
     selector = params.get("Filter") or {}
     action = selector.get("ActionType")
     parent = selector.get("ParentHandshakeId")
@@ -78,7 +109,14 @@ def _handshake_page(call: Call, params: Params, items: Sequence[Handshake]) -> d
         raise invalid_input(
             "MAX_LIMIT_EXCEEDED_FILTER", "You can specify only one filter parameter (ActionType or ParentHandshakeId)."
         )
+    scope = f"{call.operation}:{call.identity.account_id}:{action}:{parent}"
+    return _HandshakeListing(action, parent, _page_request(call, params, scope))
+
+
+def _handshake_page(call: Call, listing: _HandshakeListing, items: Sequence[Handshake]) -> dict[str, Any]:
     now = call.now
+    action = listing.action
+    parent = listing.parent
 
     def keep(h: Handshake) -> bool:
         return (
@@ -87,55 +125,43 @@ def _handshake_page(call: Call, params: Params, items: Sequence[Handshake]) -> d
             and (parent is None or h.parent_id == parent)
         )
 
-    scope = f"{call.operation}:{call.identity.account_id}:{action}:{parent}"
-    found, more = _page(call, params, scope, items, lambda h: h.seq, keep)
+    found, token = listing.request.respond(call, items, lambda h: h.order_key, keep)
     result: dict[str, Any] = {"Handshakes": [render.handshake(h, now) for h in found]}
-    if more is not None:
-        result["NextToken"] = call.tokens.mint(scope, more)
+    if token is not None:
+        result["NextToken"] = token
     return result
-
-
-def _page(
-    call: Call,
-    params: Params,
-    scope: str,
-    items: Sequence[Any],
-    position: Callable[[Any], int],
-    keep: Callable[[Any], bool],
-) -> tuple[list[Any], int | None]:
-    token = params.get("NextToken")
-    after = call.tokens.read(token, scope) if token is not None else 0
-    return page(items, position, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE, keep)
 
 
 @operation("ListHandshakesForAccount")
 def list_handshakes_for_account(call: Call, params: Params) -> dict[str, Any]:
+    listing = _handshake_listing(call, params)
     caller = call.caller
     world = call.world
     by_id = world.received_by_account.get(caller.id, [])
     by_email = world.received_by_email.get(caller.email.lower(), [])
-    items = sorted(by_id + by_email, key=lambda h: h.seq) if by_email else by_id
-    return _handshake_page(call, params, items)
+    items = sorted(by_id + by_email, key=lambda h: h.order_key) if by_email else by_id
+    return _handshake_page(call, listing, items)
 
 
 @operation("ListHandshakesForOrganization")
 def list_handshakes_for_organization(call: Call, params: Params) -> dict[str, Any]:
+    listing = _handshake_listing(call, params)
     org = call.world.managed_by(call.caller)
-    return _handshake_page(call, params, org.handshakes)
+    return _handshake_page(call, listing, org.handshakes)
 
 
 @operation("ListAccounts")
 def list_accounts(call: Call, params: Params) -> dict[str, Any]:
+    request = _page_request(call, params, f"ListAccounts:{call.identity.account_id}")
     world = call.world
     org = world.managed_by(call.caller)
+    # In the order accounts joined; a position is the join sequence, so a member leaving
+    # between two pages does not make the next page skip anyone.
     members = list(world.member_accounts(org))
-    scope = f"ListAccounts:{call.identity.account_id}"
-    # Positions are 1-based indexes into the membership, in the order accounts joined.
-    numbered = list(enumerate(members, start=1))
-    found, more = _page(call, params, scope, numbered, lambda item: item[0], lambda item: True)
-    result: dict[str, Any] = {"Accounts": [render.account(a, org) for _, a in found]}
-    if more is not None:
-        result["NextToken"] = call.tokens.mint(scope, more)
+    found, token = request.respond(call, members, lambda a: f"{a.join_seq:012d}", lambda a: True)
+    result: dict[str, Any] = {"Accounts": [render.account(a, org) for a in found]}
+    if token is not None:
+        result["NextToken"] = token
     return result
 
 

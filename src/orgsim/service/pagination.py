@@ -24,7 +24,10 @@ def invalid_token() -> Rejected:
 class Tokens:
     """Mints and reads tokens. A token names the listing it belongs to (operation, caller,
     filter) and the position after which the next page starts; a token from another listing,
-    another simulation or with a changed byte is refused."""
+    another simulation or with a changed byte is refused.
+
+    A position is the sort key of the last item returned (a string without ``:``), not an index,
+    so items that are added, removed or change state between pages shift nothing."""
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
@@ -32,11 +35,11 @@ class Tokens:
     def _mac(self, payload: bytes) -> bytes:
         return hashlib.blake2s(payload, key=self._secret, digest_size=12).digest()
 
-    def mint(self, scope: str, position: int) -> str:
+    def mint(self, scope: str, position: str) -> str:
         payload = f"{position}:{scope}".encode()
         return base64.urlsafe_b64encode(self._mac(payload) + payload).decode("ascii")
 
-    def read(self, token: str, scope: str) -> int:
+    def read(self, token: str, scope: str) -> str:
         try:
             raw = base64.urlsafe_b64decode(token.encode("ascii"))
         except (binascii.Error, ValueError, UnicodeEncodeError):
@@ -47,22 +50,22 @@ class Tokens:
         position, _, token_scope = payload.decode().partition(":")
         if token_scope != scope:
             raise invalid_token()
-        return int(position)
+        return position
 
 
 def page(
     items: Sequence[T],
-    position: Callable[[T], int],
-    after: int,
+    position: Callable[[T], str],
+    after: str | None,
     limit: int,
     keep: Callable[[T], bool],
-) -> tuple[list[T], int | None]:
-    """Up to ``limit`` kept items whose position is greater than ``after``.
+) -> tuple[list[T], str | None]:
+    """Up to ``limit`` kept items whose position is greater than ``after`` (all, when None).
 
     ``items`` are sorted by ``position``. Returns the page and the position to continue after,
     or None when nothing kept remains.
     """
-    start = bisect_right(items, after, key=position)
+    start = 0 if after is None else bisect_right(items, after, key=position)
     out: list[T] = []
     for index in range(start, len(items)):
         item = items[index]

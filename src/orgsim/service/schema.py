@@ -49,10 +49,29 @@ def enum_values(service: str, shape_name: str) -> tuple[str, ...]:
 @functools.cache
 def validator(service: str, operation: str) -> Check:
     """A function that raises ``Rejected`` for input the real service would refuse."""
-    op: OperationModel = service_model(service).operation_model(operation)
+    model = service_model(service)
+    op: OperationModel = model.operation_model(operation)
     if op.input_shape is None:
         return _accept_anything
-    return _compile(op.input_shape, op.input_shape.name)
+    check = _compile(op.input_shape, op.input_shape.name)
+    if "InvalidInputException" in model.shape_names:
+        return check
+    return _as_validation_error(check)
+
+
+def _as_validation_error(check: Check) -> Check:
+    """Services without ``InvalidInputException`` (STS) answer bad values with the unmodeled
+    ``ValidationError`` code of AWS's query protocol instead."""
+
+    def checked(value: Any) -> None:
+        try:
+            check(value)
+        except Rejected as rejected:
+            if rejected.code != "InvalidInputException":
+                raise
+            raise Rejected("ValidationError", f"1 validation error detected: {rejected.message}") from None
+
+    return checked
 
 
 def _accept_anything(value: Any) -> None:

@@ -1,0 +1,193 @@
+"""Expiry and retention follow the clock at every call (spec section 8), whichever library moves it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from freezegun import freeze_time
+
+import orgsim
+from support import World, aws_error
+
+T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
+DAY = dt.timedelta(days=1)
+SECOND = dt.timedelta(seconds=1)
+
+
+@pytest.fixture
+def world(orgsim: orgsim.Simulation) -> World:
+    return World.build(orgsim)
+
+
+def _state(client: Any, handshake_id: str) -> str:
+    return client.describe_handshake(HandshakeId=handshake_id)["Handshake"]["State"]  # type: ignore[no-any-return]
+
+
+def _listed(world: World, handshake: dict[str, Any]) -> tuple[bool, bool]:
+    recipient = world.client(handshake["Parties"][1]["Id"])
+    by_org = [h["Id"] for h in world.mgmt.list_handshakes_for_organization()["Handshakes"]]
+    by_account = [h["Id"] for h in recipient.list_handshakes_for_account()["Handshakes"]]
+    return handshake["Id"] in by_org, handshake["Id"] in by_account
+
+
+def test_an_open_invitation_expires_fifteen_days_after_it_was_requested(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        frozen.move_to(T0 + 15 * DAY - SECOND)
+        assert _state(world.mgmt, handshake["Id"]) == "OPEN"
+        frozen.tick(SECOND)
+        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+        listed = world.mgmt.list_handshakes_for_organization()["Handshakes"]
+        assert [h["State"] for h in listed] == ["EXPIRED"]
+        # The timestamps do not move: only the state is derived from the clock.
+        assert listed[0]["ExpirationTimestamp"] == handshake["ExpirationTimestamp"] == T0 + 15 * DAY
+
+
+def test_an_answered_invitation_never_expires(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        world.client(handshake["Parties"][1]["Id"]).decline_handshake(HandshakeId=handshake["Id"])
+        frozen.tick(20 * DAY)
+        assert _state(world.mgmt, handshake["Id"]) == "DECLINED"
+
+
+@pytest.mark.parametrize("ending", ["accept", "decline", "cancel"])
+def test_answered_handshakes_vanish_thirty_days_after_the_answer(world: World, ending: str) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        frozen.tick(3 * DAY)  # the clock of retention starts at the answer, not at the request
+        if ending == "cancel":
+            world.mgmt.cancel_handshake(HandshakeId=handshake["Id"])
+        else:
+            getattr(world.client(handshake["Parties"][1]["Id"]), f"{ending}_handshake")(HandshakeId=handshake["Id"])
+        frozen.move_to(T0 + 33 * DAY - SECOND)
+        assert _listed(world, handshake) == (True, True)
+        world.mgmt.describe_handshake(HandshakeId=handshake["Id"])
+        frozen.tick(SECOND)
+        assert _listed(world, handshake) == (False, False)
+        with aws_error(world.mgmt, "HandshakeNotFoundException"):
+            world.mgmt.describe_handshake(HandshakeId=handshake["Id"])
+
+
+def test_an_expired_invitation_vanishes_thirty_days_after_its_expiration(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        frozen.move_to(T0 + 45 * DAY - SECOND)
+        assert _listed(world, handshake) == (True, True)
+        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+        frozen.tick(SECOND)
+        assert _listed(world, handshake) == (False, False)
+        recipient = world.client(handshake["Parties"][1]["Id"])
+        with aws_error(recipient, "HandshakeNotFoundException"):
+            recipient.describe_handshake(HandshakeId=handshake["Id"])
+        with aws_error(recipient, "HandshakeNotFoundException"):
+            recipient.accept_handshake(HandshakeId=handshake["Id"])
+
+
+def test_an_open_invitation_is_never_purged_before_it_expires(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        frozen.tick(14 * DAY)
+        assert _listed(world, handshake) == (True, True)
+
+
+def test_moving_time_backwards_is_consistent(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        frozen.move_to(T0 + 16 * DAY)
+        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+        frozen.move_to(T0 + 46 * DAY)
+        assert _listed(world, handshake) == (False, False)
+        # Back in time: what the world shows is a function of the moment, so the past comes back.
+        frozen.move_to(T0 + 16 * DAY)
+        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+        frozen.move_to(T0 + DAY)
+        assert _state(world.mgmt, handshake["Id"]) == "OPEN"
+        recipient = world.client(handshake["Parties"][1]["Id"])
+        assert recipient.accept_handshake(HandshakeId=handshake["Id"])["Handshake"]["State"] == "ACCEPTED"
+        # Answered in the "past": it stays answered when time moves forward again.
+        frozen.move_to(T0 + 20 * DAY)
+        assert _state(world.mgmt, handshake["Id"]) == "ACCEPTED"
+        frozen.move_to(T0 + 31 * DAY)  # 30 days after the answer given on day 1
+        assert _listed(world, handshake) == (False, False)
+
+
+def test_an_expired_duplicate_no_longer_blocks(world: World) -> None:
+    target = world.new_account()
+    with freeze_time(T0) as frozen:
+        world.invite(target)
+        frozen.tick(15 * DAY)
+        assert world.invite(target)["State"] == "OPEN"
+
+
+def test_freezegun_tick_drives_expiry(world: World) -> None:
+    with freeze_time(T0, tick=True):
+        handshake = world.invite()
+        later = world.invite()
+    assert T0 <= handshake["RequestedTimestamp"] <= later["RequestedTimestamp"]
+    assert handshake["ExpirationTimestamp"] == handshake["RequestedTimestamp"] + 15 * DAY
+    with freeze_time(handshake["ExpirationTimestamp"] - dt.timedelta(milliseconds=1)):
+        assert _state(world.mgmt, handshake["Id"]) == "OPEN"
+    with freeze_time(handshake["ExpirationTimestamp"]):
+        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+
+
+def test_freezegun_decorator_drives_expiry(world: World) -> None:
+    @freeze_time(T0)
+    def invite() -> dict[str, Any]:
+        return world.invite()
+
+    @freeze_time(T0 + 16 * DAY)
+    def state(handshake_id: str) -> str:
+        return _state(world.mgmt, handshake_id)
+
+    assert state(invite()["Id"]) == "EXPIRED"
+
+
+def test_pytest_freezer_fixture_drives_expiry(world: World, freezer: Any) -> None:
+    freezer.move_to(T0)
+    handshake = world.invite()
+    assert handshake["RequestedTimestamp"] == T0
+    freezer.tick(15 * DAY)
+    assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+    freezer.move_to(T0 + 45 * DAY)
+    with aws_error(world.mgmt, "HandshakeNotFoundException"):
+        world.mgmt.describe_handshake(HandshakeId=handshake["Id"])
+
+
+def test_time_machine_travel_and_shift_drive_expiry(world: World) -> None:
+    with time_machine.travel(T0, tick=False) as traveller:
+        handshake = world.invite()
+        assert handshake["RequestedTimestamp"] == T0
+        assert handshake["ExpirationTimestamp"] == T0 + 15 * DAY
+        traveller.shift(15 * DAY - SECOND)
+        assert _state(world.mgmt, handshake["Id"]) == "OPEN"
+        traveller.shift(SECOND)
+        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+        traveller.move_to(T0 + 45 * DAY)
+        assert _listed(world, handshake) == (False, False)
+        traveller.move_to(T0)  # backwards
+        assert _state(world.mgmt, handshake["Id"]) == "OPEN"
+
+
+def test_time_machine_fixture_drives_expiry(world: World, time_machine: Any) -> None:
+    time_machine.move_to(T0, tick=False)
+    handshake = world.invite()
+    time_machine.shift(15 * DAY)
+    assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+
+
+def test_a_naive_frozen_time_is_taken_as_utc(world: World) -> None:
+    with freeze_time("2024-03-01 12:00:00"):
+        handshake = world.invite()
+    assert handshake["RequestedTimestamp"] == T0
+
+
+def test_timestamps_carry_milliseconds_like_the_wire(world: World) -> None:
+    with freeze_time(T0 + dt.timedelta(microseconds=123456)):
+        handshake = world.invite()
+    assert handshake["RequestedTimestamp"] == T0 + dt.timedelta(milliseconds=123)
+    assert handshake["RequestedTimestamp"].tzinfo is not None
