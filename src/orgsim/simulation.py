@@ -12,6 +12,8 @@ from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, overload
 
 import boto3
+import botocore.loaders
+import botocore.session
 
 from . import _watch
 from .adapters import botocore_hooks
@@ -141,6 +143,7 @@ class Simulation(WorldAPI):
             aws_access_key_id=creds.access_key_id,
             aws_secret_access_key=creds.secret_access_key,
             region_name=_REGION,
+            botocore_session=_botocore_session(),
         )
 
     def create_account(
@@ -150,6 +153,23 @@ class Simulation(WorldAPI):
         aws = self._require()
         with aws.lock:
             return Account.of(aws.world.create_account(account_id, email, name))
+
+
+@functools.cache
+def _shared_loader() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
+def _botocore_session() -> botocore.session.Session:
+    """A fresh botocore session that shares one model loader with every other session we hand out.
+
+    Each new session otherwise reads and parses the service models again (tens of milliseconds per
+    client); a loader caches what it has read, and boto3 already shares one between the clients of a
+    session, so sharing it between sessions is no different.
+    """
+    session = botocore.session.Session()
+    session.register_component("data_loader", _shared_loader())
+    return session
 
 
 # -- which simulation is active --------------------------------------------------------------
