@@ -32,6 +32,7 @@ import dataclasses
 import gc
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -74,6 +75,11 @@ class Case:
         if self.enter is not None:
             self.enter()
         try:
+            # One untimed call first: the case before this one (moto, above all) has evicted this
+            # one's code and data from the CPU caches.
+            if prepare is not None:
+                prepare()
+            call()
             total = 0.0
             for _ in range(size):
                 if prepare is not None:
@@ -92,13 +98,16 @@ class Case:
 
 
 def interleave(cases: list[Case], rounds: int, batch: int) -> None:
-    """Round-robin: each round runs one batch of every case, in an order that rotates between rounds."""
+    """Round-robin: each round runs one batch of every case, in a new random order each round, so that
+    no case always follows the same neighbour."""
     for case in cases:  # warm-up: caches, compiled validators, first-call imports
         case.run_batch(max(3, batch // 4))
         case.samples.clear()
-    for r in range(rounds):
-        shift = r % len(cases)
-        for case in cases[shift:] + cases[:shift]:
+    order = list(cases)
+    shuffle = random.Random(5).shuffle
+    for _ in range(rounds):
+        shuffle(order)
+        for case in order:
             case.run_batch(batch)
 
 
@@ -591,8 +600,8 @@ def markdown(rows: list[Row], command: str, settings: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=40, help="round-robin rounds (default 40)")
-    parser.add_argument("--batch", type=int, default=25, help="calls per case per round (default 25)")
+    parser.add_argument("--rounds", type=int, default=150, help="round-robin rounds (default 150)")
+    parser.add_argument("--batch", type=int, default=10, help="calls per case per round (default 10)")
     parser.add_argument("--runs", type=int, default=15, help="fresh processes per subprocess measurement")
     parser.add_argument("--quick", action="store_true", help="a few rounds only: checks the script, not the code")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table and the machine to FILE")
