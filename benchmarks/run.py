@@ -1,28 +1,30 @@
 #!/usr/bin/env python3
 """How much a simulated call costs, next to what botocore itself spends on any call.
 
-Run from a checkout:  python benchmarks/run.py            (about two minutes)
-                      python benchmarks/run.py --quick    (a smoke run, numbers not meaningful)
-                      python benchmarks/run.py --markdown benchmarks/RESULTS.md
+Run from a checkout:  python benchmarks/run.py                                (about a minute and a half)
+                      python benchmarks/run.py --markdown benchmarks/RESULTS.md  (also writes the table)
+                      python benchmarks/run.py --quick                        (checks the script; numbers meaningless)
+Needs moto (``pip install -e '.[bench]'`` or ``pip install moto``). The checkout's ``src`` goes first on
+``sys.path`` (and on ``PYTHONPATH`` for the subprocesses), so the numbers are this tree's, not an installed copy's.
 
-The checkout's ``src`` directory goes first on ``sys.path`` (and on ``PYTHONPATH`` for the subprocesses),
-so the numbers are those of this tree's sources, not of an installed copy.
+Baselines, all in this one process:
+- floor: a client of the same kind answering from a trivial ``before-call`` handler that returns a canned,
+  already-parsed response (what orgsim answered to the same call). No in-process answer can cost less.
+- Stubber: ``botocore.stub.Stubber`` with the same response queued (untimed) before each call.
+- moto: ``moto.mock_aws`` for the operations it has (CreateOrganization, DescribeOrganization, ListAccounts).
+The baseline clients are built before orgsim installs its hooks and carry its "already handled" mark, so
+orgsim's handlers never run on them.
 
-Everything that is compared is measured in this one process, interleaved: every round runs a batch of
-each case in turn (floor, Stubber, moto, orgsim), and the reported figure is the median over rounds.
-Ratios are taken round by round (case / its floor in the same round) and their median is reported, so a
-machine that slows down for a while slows both sides of a ratio. Per-call state changes a case needs
-(a fresh organization, an invitation to accept) are made untimed before each timed call.
-
-Baselines:
-- floor: a client of the same kind, answering from a trivial ``before-call`` handler that returns a canned,
-  already-parsed response (the response orgsim gave for the same call). Nothing below botocore's own cost
-  per call is possible for an in-process answer.
-- Stubber: ``botocore.stub.Stubber`` with the same canned response queued (untimed) before each call.
-- moto: ``moto.mock_aws`` for the operations moto has (CreateOrganization, DescribeOrganization, ListAccounts).
-
-The floor, Stubber and moto clients are built before orgsim installs its hooks and are marked as already
-handled, so orgsim's handlers never run on them.
+How (the machines this runs on are noisy: 2 cores shared with other work):
+- Every round runs a batch of 10 calls of every case, in a new random order each round; the figures are
+  medians over 150 rounds. A ratio is the median over rounds of case / floor measured in the same round.
+- A batch starts with one untimed call (the case before it may have evicted its code from the caches).
+- State a case needs before each call (a fresh organization, an invitation to accept) is made untimed,
+  and the floor and the Stubber run the same setup before their calls, so all see the same caches.
+- The long-lived setup (10,000-handshake organizations, moto, botocore's models) is frozen out of the
+  garbage collector's full passes (``gc.freeze``); what each call allocates is collected as usual.
+- Import time and the plugin's cost are CPU times of fresh processes (medians), which a busy machine
+  disturbs far less than wall time.
 """
 
 from __future__ import annotations
@@ -226,23 +228,21 @@ class World:
         world = aws.world
         template = world.handshakes[first["Handshake"]["Id"]]
         org = world.organizations[org_id]
+        numbered = any(f.name == "seq" for f in dataclasses.fields(template))
         with aws.lock:
             for _ in range(size - 1):
                 account_id = world.ids.account_id()
                 handshake_id = world.ids.handshake_id()
-                party = Party(account_id, ACCOUNT)
-                world.store(
-                    dataclasses.replace(
-                        template,
-                        seq=world.next_seq(),
-                        id=handshake_id,
-                        arn=template.arn.replace(template.id, handshake_id),
-                        parties=(template.parties[0], party),
-                        resources=(template.resources[0], dataclasses.replace(template.resources[1], value=account_id)),
-                        recipient_account_id=account_id,
-                    ),
-                    org,
-                )
+                changes: dict[str, Any] = {
+                    "id": handshake_id,
+                    "arn": template.arn.replace(template.id, handshake_id),
+                    "parties": (template.parties[0], Party(account_id, ACCOUNT)),
+                    "resources": (template.resources[0], dataclasses.replace(template.resources[1], value=account_id)),
+                    "recipient_account_id": account_id,
+                }
+                if numbered:
+                    changes["seq"] = world.next_seq()
+                world.store(dataclasses.replace(template, **changes), org)
         assert len(org.handshakes) == size
         token = None
         for _ in range(size // 2 // 20):
@@ -318,7 +318,7 @@ class Row:
     passed: bool | None = None
 
 
-def call_costs(rounds: int, batch: int) -> tuple[list[Row], dict[str, float]]:
+def call_costs(rounds: int, batch: int) -> list[Row]:
     floor = Floor()
     stub_client = plain_client("AKIASTUBSTUBSTUBSTUB")
     stubber = Stubber(stub_client)
@@ -418,7 +418,6 @@ def call_costs(rounds: int, batch: int) -> tuple[list[Row], dict[str, float]]:
     targets = {"DescribeHandshake": 1.25, "ListHandshakesForOrganization": 2.0}
     moto_ops = ("CreateOrganization", "DescribeOrganization", "ListAccounts")
     labels = {"ListHandshakesForOrganization": "ListHandshakesForOrganization (page of 20)"}
-    summary: dict[str, float] = {}
     for op in [*ops, "invite + accept"]:
         base = cases[f"{op} floor"]
         label = labels.get(op, op)
@@ -431,23 +430,20 @@ def call_costs(rounds: int, batch: int) -> tuple[list[Row], dict[str, float]]:
             rows.append(Row(f"{label}: moto", mo.median * 1e6, f"{ratio(mo, base):.2f} x floor"))
         ours = cases[f"{op} orgsim"]
         r = ratio(ours, base)
-        summary[op] = r
         row = Row(f"{label}: orgsim", ours.median * 1e6, f"{r:.2f} x floor")
         if op in targets:
             row.target, row.passed = f"<= {targets[op]:.2f} x floor", r <= targets[op]
         rows.append(row)
         if op in moto_ops:
             speedup = ratio(cases[f"{op} moto"], ours)
-            summary[f"{op} moto speedup"] = speedup
             rows.append(Row(f"{label}: moto / orgsim", None, f"{speedup:.1f}", ">= 5.0", speedup >= 5.0))
     first = cases[f"page of 20 @ {sizes[0]:,}"]
     for size in sizes:
         case = cases[f"page of 20 @ {size:,}"]
         r = ratio(case, first)
-        summary[f"page @ {size}"] = r
         rows.append(Row(f"page of 20 in the middle, {size:,} handshakes", case.median * 1e6,
                         f"{r:.2f} x @ {sizes[0]:,}", "<= 1.20 x", r <= 1.2))
-    return rows, summary
+    return rows
 
 
 def memory_per_handshake(count: int) -> Row:
@@ -596,6 +592,15 @@ def markdown(rows: list[Row], command: str, settings: str) -> str:
         "",
         f"Command: `{command}` ({settings})",
         "",
+        "How to read it: µs/call is the median over rounds of a batch's mean; \"x floor\" is the median over",
+        "rounds of the case's time over the floor's in the same round. The floor is the same kind of client",
+        "answering from a trivial `before-call` handler with a canned response: botocore's own cost per call.",
+        "The page rows list the page after the first half of an organization of that many open invitations",
+        "(beyond the first, the invitations are stored through orgsim's internals: through the API, each checks",
+        "the organization's open ones, so n of them cost n^2). Memory is tracemalloc's count after garbage",
+        "collection, over invitations made through the API. The two last rows are CPU times of fresh processes.",
+        "See the docstring of `benchmarks/run.py` for the method.",
+        "",
         "| case | µs/call | vs | target | result |",
         "|---|---:|---:|---|---|",
     ]
@@ -622,7 +627,7 @@ def main() -> int:
     print(f"orgsim from {SRC if (SRC / 'orgsim').is_dir() else 'the installed package'}")
     print(f"rounds={args.rounds} batch={args.batch} runs={args.runs}\n", flush=True)
 
-    rows, _ = call_costs(args.rounds, args.batch)
+    rows = call_costs(args.rounds, args.batch)
     rows.append(memory_per_handshake(200 if args.quick else 2_000))
     rows.append(import_cost(args.runs))
     rows.append(plugin_cost(args.runs))
