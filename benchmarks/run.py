@@ -582,18 +582,35 @@ def plugin_cost(runs: int) -> Row:
 # -- report ----------------------------------------------------------------------------------------
 
 
-def machine() -> list[str]:
-    cpu = "unknown"
+def source_version() -> str:
+    """The last commit that changed ``src`` (and whether ``src`` has uncommitted changes), when in git."""
     try:
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=REPO, check=True, capture_output=True, text=True).stdout.strip()
+
+        commit = git("log", "-1", "--format=%h", "--", "src")
+        dirty = git("status", "--porcelain", "--", "src")
+    except (OSError, subprocess.CalledProcessError):
+        return f"sources in {SRC}"
+    return f"src at {commit}" + (" (with uncommitted changes)" if dirty else "")
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        info: dict[str, str] = {}
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+        cpu = info.get("model name", cpu)
+        if "cpu MHz" in info:
+            cpu += f" at {float(info['cpu MHz']):,.0f} MHz"
     except OSError:
-        cpu = platform.processor() or cpu
+        pass
     import moto
 
     return [
+        f"orgsim: {source_version()}",
         f"CPU: {cpu}, {os.cpu_count()} logical cores",
         f"OS: {platform.platform()}",
         f"Python {platform.python_version()} ({platform.python_implementation()}), botocore {botocore.__version__},"
