@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from .adapters.botocore_hooks import install, patch_client
-from .clock import ManualClock
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
-from .options import Options
-from .seeding import SeededOrganization
-from .service.faults import Fault
-from .service.log import CallList, CallLog, RecordedCall
-from .simulation import Simulation, current, simulate
-from .views import Account, Handshake, Organization, Party
+
+if TYPE_CHECKING:
+    from .adapters.botocore_hooks import install, patch_client
+    from .clock import ManualClock
+    from .options import Options
+    from .seeding import SeededOrganization
+    from .service.faults import Fault
+    from .service.log import CallList, CallLog, RecordedCall
+    from .simulation import Simulation, current, simulate
+    from .views import Account, Handshake, Organization, Party
 
 __all__ = [
     "Account",
@@ -34,3 +39,37 @@ __all__ = [
     "patch_client",
     "simulate",
 ]
+
+# These names bring in boto3 and botocore (about 100 ms). pytest imports this package for the plugin in
+# every session, used or not, so they are imported on first access instead (PEP 562).
+_LAZY: dict[str, str] = {
+    "install": ".adapters.botocore_hooks",
+    "patch_client": ".adapters.botocore_hooks",
+    "ManualClock": ".clock",
+    "Options": ".options",
+    "SeededOrganization": ".seeding",
+    "Fault": ".service.faults",
+    "CallList": ".service.log",
+    "CallLog": ".service.log",
+    "RecordedCall": ".service.log",
+    "Simulation": ".simulation",
+    "current": ".simulation",
+    "simulate": ".simulation",
+    "Account": ".views",
+    "Handshake": ".views",
+    "Organization": ".views",
+    "Party": ".views",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups find it directly
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -76,20 +76,20 @@ class Organization:
     account_requests: list[AccountRequest] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
     id: str
     type: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     type: str
     value: str
     children: tuple[Resource, ...] = ()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Handshake:
     """A handshake. Its public state is derived from the stored one and ``now``.
 

