@@ -79,7 +79,8 @@ def invite(
     for check in INVITE_CHECKS:
         check(world, org, now)
 
-    recipient = world.account(target.id) if target.type == ACCOUNT else world.account_by_email(target.id)
+    # An account that was never used is in no organization; it comes to exist when it first calls.
+    recipient = world.accounts.get(target.id) if target.type == ACCOUNT else world.account_by_email(target.id)
     if recipient is not None and recipient.org_id == org.id:
         raise errors.handshake_constraint(
             "ALREADY_IN_AN_ORGANIZATION", "The account is already a member of this organization."
@@ -108,19 +109,7 @@ def invite(
         )
 
     handshake_id = world.ids.handshake_id()
-    management = world.accounts[org.management_account_id]
-    resources = [
-        Resource(
-            ORGANIZATION,
-            org.id,
-            (
-                Resource("MASTER_EMAIL", management.email),
-                Resource("MASTER_NAME", management.name),
-                Resource("ORGANIZATION_FEATURE_SET", org.feature_set),
-            ),
-        ),
-        Resource(target.type, target.id),
-    ]
+    resources = [_sender_resource(world, org), Resource(target.type, target.id)]
     if notes is not None:
         resources.append(Resource("NOTES", notes))
     handshake = Handshake(
@@ -139,6 +128,22 @@ def invite(
     )
     world.store(handshake, org)
     return handshake
+
+
+def _sender_resource(world: World, org: Organization) -> Resource:
+    """The ORGANIZATION resource of an invitation, with the management account's email and name and
+    the feature set as they are now. Resources are immutable, so invitations share equal ones."""
+    management = world.accounts[org.management_account_id]
+    resource = Resource(
+        ORGANIZATION,
+        org.id,
+        (
+            Resource("MASTER_EMAIL", management.email),
+            Resource("MASTER_NAME", management.name),
+            Resource("ORGANIZATION_FEATURE_SET", org.feature_set),
+        ),
+    )
+    return world.shared_resources.setdefault(resource, resource)
 
 
 def _live_invites(org: Organization, now: dt.datetime) -> list[Handshake]:

@@ -20,6 +20,7 @@ from .model import (
     AccountRequest,
     Handshake,
     Organization,
+    Resource,
 )
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
@@ -56,6 +57,8 @@ class World:
         self.account_requests: dict[str, AccountRequest] = {}
         self.pending_account_requests: list[AccountRequest] = []
         self._seq = 0
+        #: One instance of each distinct immutable resource tree that handshakes share.
+        self.shared_resources: dict[Resource, Resource] = {}
 
     def settle(self, now: dt.datetime) -> None:
         """Bring work that completes with time (CreateAccount) up to ``now``. Run before every call."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain.errors import Rejected
 from ..domain.ids import IdGenerator
@@ -16,7 +16,7 @@ from . import organizations, sts
 from .call import Call, Handler, Params
 from .faults import Faults
 from .identity import Identities
-from .log import CallLog, RecordedCall
+from .log import CallLog, RecordedCall, compact
 from .pagination import Tokens
 from .schema import validator
 
@@ -28,8 +28,19 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 
 _new_record = tuple.__new__
 
-#: What one call produced (an output structure or a modeled error): the call log's record.
-Outcome = RecordedCall
+class Outcome(NamedTuple):
+    """What one call produced: the output structure (None on error) and the call's record."""
+
+    output: dict[str, Any] | None
+    record: RecordedCall
+
+    @property
+    def error(self) -> Rejected | None:
+        return self.record.error
+
+    @property
+    def request_id(self) -> str:
+        return self.record.request_id
 
 
 class SimulatedAWS:
@@ -71,7 +82,7 @@ class SimulatedAWS:
     def simulates(self, service: str, operation: str) -> bool:
         return operation in HANDLERS.get(service, {})
 
-    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> RecordedCall:
+    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> Outcome:
         """Answer one call and record it in ``calls``. Raises ``UnsimulatedOperation`` for operations
         orgsim does not have (those are not recorded)."""
         handler = HANDLERS.get(service, {}).get(operation)
@@ -97,12 +108,13 @@ class SimulatedAWS:
             except Rejected as rejected:
                 error = rejected
             # tuple.__new__ skips the named tuple's Python-level __new__: a third cheaper, same record.
+            stored = compact(output, self.world.handshakes) if output is not None else None
             record = _new_record(
                 RecordedCall,
-                (now, service, operation, identity.account_id, identity.arn, params, output, error, request_id, injected),
+                (now, service, operation, identity.account_id, identity.arn, params, stored, error, request_id, injected),
             )
             self.calls.record(record)
-            return record
+            return _new_record(Outcome, (output, record))
 
 
 _SUB_MILLISECOND = tuple(dt.timedelta(microseconds=n) for n in range(1000))

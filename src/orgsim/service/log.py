@@ -1,9 +1,11 @@
 """The call log: one small immutable record per call the simulation answered.
 
 Recording is on the hot path, so it stays cheap: a record is a named tuple that holds the
-params mapping exactly as botocore passed it and the output dict exactly as the handler built it.
-Nothing is copied. Treat both as read-only; the output's nested dicts are also the ones the caller's
-response holds, so code that mutates its response changes what the log shows.
+params mapping exactly as botocore passed it (not a copy: treat it as read-only). Outputs that carry
+handshakes, by far the largest, are kept compact: each handshake as a reference to its record in the
+simulated world and the state the response showed, rebuilt into the same response structure when
+``output`` is read (a fresh copy each time). Keeping every rendered response alive instead doubled the
+memory a handshake costs and slowed every later call of a long simulation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,37 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, overload
 
 from ..domain.errors import Rejected
+from ..domain.model import Handshake
+from .render import handshake_in_state
+
+
+class CompactOutput(NamedTuple):
+    """An output whose handshakes are kept as (record, state) pairs; see the module docstring."""
+
+    #: ``"Handshake"`` (one) or ``"Handshakes"`` (a list).
+    key: str
+    handshakes: tuple[tuple[Handshake, str], ...]
+    #: The other members of the output, e.g. ``NextToken``.
+    rest: tuple[tuple[str, Any], ...]
+
+    def render(self) -> dict[str, Any]:
+        rendered = [handshake_in_state(h, state) for h, state in self.handshakes]
+        out: dict[str, Any] = {self.key: rendered if self.key == "Handshakes" else rendered[0]}
+        out.update(self.rest)
+        return out
+
+
+def compact(output: dict[str, Any], handshakes: Mapping[str, Handshake]) -> dict[str, Any] | CompactOutput:
+    """What the log keeps of ``output``: compact when it carries handshakes, else the dict itself."""
+    many = output.get("Handshakes")
+    if many is not None:
+        pairs = tuple((handshakes[h["Id"]], h["State"]) for h in many)
+        return CompactOutput("Handshakes", pairs, tuple((k, v) for k, v in output.items() if k != "Handshakes"))
+    one = output.get("Handshake")
+    if one is not None:
+        rest = tuple((k, v) for k, v in output.items() if k != "Handshake")
+        return CompactOutput("Handshake", ((handshakes[one["Id"]], one["State"]),), rest)
+    return output
 
 
 class RecordedCall(NamedTuple):
@@ -36,14 +69,22 @@ class RecordedCall(NamedTuple):
     caller_arn: str
     #: The request parameters as botocore passed them (not a copy).
     params: Mapping[str, Any]
-    #: The response members (without ``ResponseMetadata``), or None when the call failed.
-    output: Mapping[str, Any] | None
+    #: What the log keeps of the response (see ``output``); None when the call failed.
+    stored_output: Mapping[str, Any] | CompactOutput | None
     #: The modeled error the call failed with, or None when it succeeded.
     error: Rejected | None
     #: The ``ResponseMetadata.RequestId`` the caller saw.
     request_id: str
     #: True when the error was injected by ``Simulation.fail``.
     injected: bool = False
+
+    @property
+    def output(self) -> Mapping[str, Any] | None:
+        """The response members (without ``ResponseMetadata``), or None when the call failed."""
+        stored = self.stored_output
+        if isinstance(stored, CompactOutput):
+            return stored.render()
+        return stored
 
     @property
     def ok(self) -> bool:
@@ -63,13 +104,19 @@ class RecordedCall(NamedTuple):
         named = self.params.get("HandshakeId")
         if isinstance(named, str):
             return named
-        handshake = self.output.get("Handshake") if self.output is not None else None
+        stored = self.stored_output
+        if isinstance(stored, CompactOutput):
+            return stored.handshakes[0][0].id if stored.key == "Handshake" else None
+        handshake = stored.get("Handshake") if stored is not None else None
         return handshake.get("Id") if isinstance(handshake, Mapping) else None
 
     @property
     def handshake_state(self) -> str | None:
         """The ``State`` of the handshake in the response, if the response has one."""
-        handshake = self.output.get("Handshake") if self.output is not None else None
+        stored = self.stored_output
+        if isinstance(stored, CompactOutput):
+            return stored.handshakes[0][1] if stored.key == "Handshake" else None
+        handshake = stored.get("Handshake") if stored is not None else None
         return handshake.get("State") if isinstance(handshake, Mapping) else None
 
 

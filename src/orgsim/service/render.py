@@ -13,11 +13,16 @@ _POLICY_TYPES_ALL = ({"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"},)
 
 
 def handshake(h: Handshake, now: dt.datetime) -> dict[str, Any]:
+    return handshake_in_state(h, h.state(now))
+
+
+def handshake_in_state(h: Handshake, state: str) -> dict[str, Any]:
+    """The handshake as a response shows it when it is in ``state`` (everything else never changes)."""
     return {
         "Id": h.id,
         "Arn": h.arn,
         "Parties": [{"Id": p.id, "Type": p.type} for p in h.parties],
-        "State": h.state(now),
+        "State": state,
         "RequestedTimestamp": h.requested_at,
         "ExpirationTimestamp": h.expires_at,
         "Action": h.action,
