@@ -96,13 +96,7 @@ def invite(
         raise errors.handshake_constraint(
             "ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts."
         )
-    since = now - _DAY
-    sent_today = sum(
-        1
-        for h in reversed(org.handshakes)
-        if h.action == INVITE and h.requested_at > since and h.state(now) != ACCEPTED
-    )
-    if sent_today >= world.limits.max_invitations_per_day:
+    if _sent_in_last_day(org, now) >= world.limits.max_invitations_per_day:
         raise errors.handshake_constraint(
             "HANDSHAKE_RATE_LIMIT_EXCEEDED",
             "You have sent too many invitations in the last 24 hours. Try again later.",
@@ -128,6 +122,20 @@ def invite(
     )
     world.store(handshake, org)
     return handshake
+
+
+def _sent_in_last_day(org: Organization, now: dt.datetime) -> int:
+    """Invitations requested in the 24 hours before ``now`` (or later, when the clock went back),
+    accepted ones excepted. ``org.handshakes`` is sorted by request time, so the walk back stops at
+    the first one older than a day."""
+    since = now - _DAY
+    count = 0
+    for h in reversed(org.handshakes):
+        if h.requested_at <= since:
+            break
+        if h.action == INVITE and h.state(now) != ACCEPTED:
+            count += 1
+    return count
 
 
 def _sender_resource(world: World, org: Organization) -> Resource:
