@@ -24,7 +24,7 @@ from .views import Account
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 _REGION = "us-east-1"
 
 
