@@ -92,7 +92,14 @@ def _answer(
             return None
         raise UnsimulatedOperation(model.service_model.service_id, operation)
     # What the service would receive: the serialised request, decoded as its protocol decodes it.
-    outcome = target.handle(service, operation, api_params(model, params), _access_key_id(request_signer))
+    try:
+        received = api_params(model, params)
+    except UnicodeEncodeError:
+        # A query-string request that cannot be encoded (a lone surrogate) can never be sent:
+        # botocore itself raises this when it prepares the request, right after this event,
+        # before anything is sent (and the backstop would stop it if it ever did get that far).
+        return None
+    outcome = target.handle(service, operation, received, _access_key_id(request_signer))
     return _to_botocore(outcome, model)
 
 
