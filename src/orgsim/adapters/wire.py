@@ -41,11 +41,30 @@ def _from_query(model: OperationModel, body: Any) -> dict[str, Any]:
         body = body.decode("utf-8")
     if not isinstance(body, str) or model.input_shape is None:
         return {}
-    flat: dict[str, str] = {}
+    flat = _Flat()
     for key, value in parse_qsl(body, keep_blank_values=True):
-        flat.setdefault(key, value)  # a repeated key: the first one counts
+        flat.add(key, value)
     decoded = _structure(model.input_shape, flat, "")
     return decoded if isinstance(decoded, dict) else {}
+
+
+class _Flat(dict[str, str]):
+    """The query's keys and values (a repeated key: the first one counts), plus every dotted
+    prefix of every key, so that asking whether anything lies under a prefix costs O(1)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefixes: set[str] = set()
+
+    def add(self, key: str, value: str) -> None:
+        self.setdefault(key, value)
+        parts = key.split(".")
+        for end in range(1, len(parts) + 1):
+            self.prefixes.add(".".join(parts[:end]))
+
+    def has_under(self, prefix: str) -> bool:
+        """Whether ``prefix`` is a key or the dotted start of one."""
+        return prefix in self.prefixes
 
 
 def _name(shape: Shape, default: str) -> str:
@@ -53,7 +72,7 @@ def _name(shape: Shape, default: str) -> str:
     return name if isinstance(name, str) else default
 
 
-def _decode(shape: Shape, flat: dict[str, str], key: str) -> Any:
+def _decode(shape: Shape, flat: _Flat, key: str) -> Any:
     kind = shape.type_name
     if kind == "structure":
         return _structure(shape, flat, key + ".")
@@ -63,7 +82,7 @@ def _decode(shape: Shape, flat: dict[str, str], key: str) -> Any:
         item_prefix = f"{key}.{_name(shape.member, 'member')}."
         items = []
         index = 1
-        while any(k == f"{item_prefix}{index}" or k.startswith(f"{item_prefix}{index}.") for k in flat):
+        while flat.has_under(f"{item_prefix}{index}"):
             items.append(_decode(shape.member, flat, f"{item_prefix}{index}"))
             index += 1
         return items if items else _MISSING
@@ -78,13 +97,13 @@ def _decode(shape: Shape, flat: dict[str, str], key: str) -> Any:
     return text
 
 
-def _structure(shape: Shape, flat: dict[str, str], prefix: str) -> Any:
+def _structure(shape: Shape, flat: _Flat, prefix: str) -> Any:
     assert isinstance(shape, StructureShape)
     out: dict[str, Any] = {}
     for name, member in shape.members.items():
         value = _decode(member, flat, prefix + _name(member, name))
         if value is not _MISSING:
             out[name] = value
-    if not out and prefix and not any(k.startswith(prefix) for k in flat):
+    if not out and prefix and not flat.has_under(prefix[:-1]):
         return _MISSING
     return out
