@@ -4,7 +4,8 @@ Every answer is checked against ``reference_model.Reference``; after every step 
 checked through the API: an account is a member iff it accepted an invitation and has not left or
 been removed; a state a call moved a handshake to never changes, and an EXPIRED one stays so while
 the clock only moves forwards; a handshake past its retention is never visible; members never exceed
-the quota; every error is one the operation declares (also enforced by the shape contract).
+the quota; every error is one the operation declares (also enforced by the shape contract); a
+refused call changes nothing.
 
 The clock is driven by time-machine in ``OrgMachine`` and by freezegun in ``FreezegunOrgMachine``.
 """
@@ -131,9 +132,11 @@ class OrgMachine(RuleBasedStateMachine):
         """Make the call and check its outcome against the reference. Returns the response on success."""
         client = self.client(caller)
         method: Callable[..., dict[str, Any]] = getattr(client, _snake(operation))
+        before = self.world_snapshot()
         try:
             response = method(**params)
         except ClientError as error:
+            assert self.world_snapshot() == before, f"{operation} by {caller} was refused but changed the world"
             code = error.response["Error"]["Code"]
             reason = error.response.get("Reason")
             declared = {s.name for s in client.meta.service_model.operation_model(operation).error_shapes}
@@ -145,6 +148,14 @@ class OrgMachine(RuleBasedStateMachine):
             return None
         assert expected.ok, f"{operation} by {caller} at {self.now}: expected {expected}, got success"
         return response
+
+    def world_snapshot(self) -> str:
+        """Every record of the simulated world (accounts known only implicitly, by having called,
+        are not state), generically so that records added later are covered too."""
+        world = self.sim._aws.world  # type: ignore[union-attr]
+        records = {k: v for k, v in vars(world).items() if k not in ("ids", "limits", "accounts", "_by_email")}
+        records["accounts"] = {k: v for k, v in world.accounts.items() if not v.implicit}
+        return repr(records)
 
     def check_handshake(self, seen: dict[str, Any], h: RefHandshake) -> None:
         """A handshake in a response must be exactly what the reference says it is now."""
