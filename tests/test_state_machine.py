@@ -37,8 +37,8 @@ from reference_model import OPEN, TERMINAL, Expected, Reference, RefHandshake
 import orgsim
 
 START = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
-MAX_ACCOUNTS = 4
-MAX_INVITATIONS_PER_DAY = 3
+MAX_ACCOUNTS = 3
+MAX_INVITATIONS_PER_DAY = 2
 
 MGMT_A = "123456789012"  # the default account; manages organization A from the start
 MGMT_B = "210987654321"  # manages organization B from the start
@@ -341,10 +341,12 @@ class OrgMachine(RuleBasedStateMachine):
             assert organization["Id"] not in self.ref.orgs
             self.ref.create_org(caller, organization["Id"], feature_set)
 
-    @rule(caller=st.sampled_from(ACTORS))
-    def delete_organization(self, caller: str) -> None:
+    @rule(caller=st.sampled_from(ACTORS), refound=st.sampled_from([True, True, True, False]))
+    def delete_organization(self, caller: str, refound: bool = False) -> None:
         if self.call(self.ref.expect_delete_org(caller), caller, "DeleteOrganization") is not None:
             self.ref.delete_org(caller, self.now)
+            if refound:  # most of the time, keep an organization to work with
+                self.create_organization(caller, "ALL")
 
     @rule(caller=st.sampled_from(ACTORS), role_account=st.sampled_from(ACTORS))
     def assume_role_and_look(self, caller: str, role_account: str) -> None:
@@ -370,8 +372,8 @@ class OrgMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def management_acts(self, data: st.DataObject) -> None:
-        # Steer towards the management-only calls that succeed: removing members, deleting an
-        # emptied organization (whose handshakes then end), re-creating one.
+        # Steer towards the management-only calls that succeed: removing a member, or now and then
+        # deleting an emptied organization (whose handshakes then end) and founding a new one.
         orgs = sorted(self.ref.orgs.values(), key=lambda o: o.id)
         if not orgs:
             return
@@ -379,10 +381,31 @@ class OrgMachine(RuleBasedStateMachine):
         members = sorted(org.members - {org.management})
         if members:
             self.remove(org.management, data.draw(st.sampled_from(members)))
-        else:
-            self.delete_organization(org.management)
-            if data.draw(st.booleans()):
-                self.create_organization(org.management, "ALL")
+        elif data.draw(st.integers(0, 3)) == 0:
+            self.delete_organization(org.management, refound=True)
+
+    @rule(
+        target=handshakes,
+        data=st.data(),
+        target_account=st.sampled_from((*ACCOUNTS, STRANGER, None)),
+        by_email=st.booleans(),
+    )
+    def management_invites(self, data: st.DataObject, target_account: str | None, by_email: bool) -> Any:
+        # Steer towards invitations that can succeed, fill the quotas and collide as duplicates.
+        managers = sorted(org.management for org in self.ref.orgs.values())
+        if not managers:
+            return multiple()
+        return self.invite(data.draw(st.sampled_from(managers)), target_account, by_email, shout=False, notes=None)
+
+    @precondition(lambda self: bool(self.ref.handshakes))
+    @rule(data=st.data(), response=st.sampled_from(["accept", "decline", "cancel"]))
+    def a_party_answers_again(self, data: st.DataObject, response: str) -> None:
+        # Steer towards answers to handshakes that already ended: the transition table's errors.
+        h = data.draw(st.sampled_from(list(self.ref.handshakes.values())))
+        org = self.ref.orgs.get(h.org)
+        actor = (org.management if org else None) if response == "cancel" else self.ref.recipient(h)
+        if actor is not None:
+            self.respond(actor, h.id, response)
 
     # -- rules: time -----------------------------------------------------------------------------
 
