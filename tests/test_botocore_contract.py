@@ -244,3 +244,18 @@ def test_the_models_orgsim_reads() -> None:
 def test_boto3_sessions_build_on_botocore_sessions() -> None:
     session = boto3.Session(region_name="us-east-1", **FAKE)
     assert isinstance(session._session, botocore.session.Session)
+
+
+def test_an_error_the_operation_does_not_declare_in_an_older_model_is_still_its_class() -> None:
+    # botocore 1.34's AcceptHandshake does not list MasterCannotLeaveOrganizationException (newer
+    # models do); the service sends it anyway, and botocore must still raise the modeled class.
+    with orgsim.simulate() as sim:
+        mgmt = sim.session(sim.default_account_id).client("organizations")
+        mgmt.create_organization()
+        sim.create_account("210987654321")
+        other = sim.session("210987654321").client("organizations")
+        other.create_organization()
+        offer = mgmt.invite_account_to_organization(Target={"Id": "210987654321", "Type": "ACCOUNT"})
+        with pytest.raises(other.exceptions.MasterCannotLeaveOrganizationException) as caught:
+            other.accept_handshake(HandshakeId=offer["Handshake"]["Id"])
+        assert caught.value.response["Error"]["Code"] == "MasterCannotLeaveOrganizationException"

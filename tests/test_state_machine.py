@@ -32,6 +32,7 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+from conftest import declared_errors
 from reference_model import OPEN, TERMINAL, Expected, Reference, RefHandshake
 
 import orgsim
@@ -139,7 +140,7 @@ class OrgMachine(RuleBasedStateMachine):
             assert self.world_snapshot() == before, f"{operation} by {caller} was refused but changed the world"
             code = error.response["Error"]["Code"]
             reason = error.response.get("Reason")
-            declared = {s.name for s in client.meta.service_model.operation_model(operation).error_shapes}
+            declared = declared_errors(client.meta.service_model.operation_model(operation))
             assert code in declared, f"{operation} answered {code}, which it does not declare"
             assert (code, reason) == (expected.error, expected.reason), (
                 f"{operation} by {caller} at {self.now}: expected {expected}, got {code}({reason}): "
