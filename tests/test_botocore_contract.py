@@ -16,7 +16,7 @@ import botocore
 import botocore.session
 import pytest
 from botocore import handlers
-from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.awsrequest import AWSRequest, AWSResponse
 from botocore.client import BaseClient
 from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.endpoint import Endpoint

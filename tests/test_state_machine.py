@@ -13,6 +13,7 @@ The clock is driven by time-machine in ``OrgMachine`` and by freezegun in ``Free
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ import boto3
 import freezegun
 import pytest
 import time_machine
+from botocore import xform_name
 from botocore.exceptions import ClientError
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -132,7 +134,7 @@ class OrgMachine(RuleBasedStateMachine):
     def call(self, expected: Expected, caller: str, operation: str, **params: Any) -> dict[str, Any] | None:
         """Make the call and check its outcome against the reference. Returns the response on success."""
         client = self.client(caller)
-        method: Callable[..., dict[str, Any]] = getattr(client, _snake(operation))
+        method: Callable[..., dict[str, Any]] = getattr(client, xform_name(operation))
         before = self.world_snapshot()
         try:
             response = method(**params)
@@ -475,10 +477,6 @@ class OrgMachine(RuleBasedStateMachine):
             self.check_handshake(seen, h)
 
 
-def _snake(operation: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
-
-
 class FreezegunOrgMachine(OrgMachine):
     """The same machine with freezegun moving the clock."""
 
@@ -495,8 +493,6 @@ class FreezegunOrgMachine(OrgMachine):
 
 
 def _examples(default: int) -> int:
-    import os
-
     return int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", default))
 
 
