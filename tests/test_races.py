@@ -35,18 +35,23 @@ def _switch_often() -> Iterator[None]:
 
 
 class Clients:
+    """One client per account (clients are thread-safe; building them from one session is not, so
+    that is serialised)."""
+
     def __init__(self, sim: orgsim.Simulation) -> None:
         self.sim = sim
         self._session = boto3.Session(region_name="us-east-1")
         self._made: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, account_id: str) -> Any:
-        if account_id not in self._made:
-            creds = self.sim.session(account_id).get_credentials()
-            self._made[account_id] = self._session.client(
-                "organizations", aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key
-            )
-        return self._made[account_id]
+        with self._lock:
+            if account_id not in self._made:
+                creds = self.sim.session(account_id).get_credentials()
+                self._made[account_id] = self._session.client(
+                    "organizations", aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key
+                )
+            return self._made[account_id]
 
 
 @pytest.fixture
@@ -219,3 +224,49 @@ def test_accepting_leaving_and_inviting_keep_the_quota(clients: Clients) -> None
     assert member_ids(clients) == {MGMT}
     open_invites = [h for h in mgmt.list_handshakes_for_organization()["Handshakes"] if h["State"] == "OPEN"]
     assert len(open_invites) == len(winners(results[6:]))
+
+
+def test_accepting_while_the_organization_is_deleted(clients: Clients) -> None:
+    target = ACCOUNTS[0]
+    offer = invite(clients, target)
+    me, mgmt = clients(target), clients(MGMT)
+    results = race([lambda: me.accept_handshake(HandshakeId=offer)] * 4 + [mgmt.delete_organization] * 4)
+    accepted, deleted = winners(results[:4]), winners(results[4:])
+    assert len(accepted) + len(deleted) == 1, results
+    state = me.describe_handshake(HandshakeId=offer)["Handshake"]["State"]
+    if accepted:
+        # The organization survived, with its new member.
+        assert {r for r in results[4:]} == {("OrganizationNotEmptyException", None)}
+        assert state == "ACCEPTED"
+        assert me.describe_organization()["Organization"]["MasterAccountId"] == MGMT
+    else:
+        # The organization is gone and took its open invitation with it.
+        assert {r for r in results[:4]} == {("InvalidHandshakeTransitionException", None)}
+        assert {r for r in results[4:] if r[0] != "ok"} == {("AWSOrganizationsNotInUseException", None)}
+        assert state == "CANCELED"
+        with pytest.raises(me.exceptions.AWSOrganizationsNotInUseException):
+            me.describe_organization()
+
+
+def test_leaving_one_organization_while_accepting_another(clients: Clients, orgsim: orgsim.Simulation) -> None:
+    orgsim.create_account(OTHER_MGMT)
+    clients(OTHER_MGMT).create_organization()
+    target = ACCOUNTS[0]
+    clients(target).accept_handshake(HandshakeId=invite(clients, target, by=MGMT))
+    offer = invite(clients, target, by=OTHER_MGMT)
+    me = clients(target)
+    results = race([me.leave_organization] * 4 + [lambda: me.accept_handshake(HandshakeId=offer)] * 4)
+    left, accepted = len(winners(results[:4])), len(winners(results[4:]))
+    # It leaves A once; it may join B (only after leaving A) and may then leave B too.
+    assert accepted <= 1
+    assert left == 1 or (left == 2 and accepted == 1), results
+    assert {r for r in results[4:] if r[0] != "ok"} <= {
+        ("HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION"),
+        ("HandshakeAlreadyInStateException", None),
+    }
+    in_other = accepted == 1 and left == 1
+    assert (target in member_ids(clients, OTHER_MGMT)) == in_other
+    assert target not in member_ids(clients, MGMT)
+    if not in_other:
+        with pytest.raises(me.exceptions.AWSOrganizationsNotInUseException):
+            me.describe_organization()
