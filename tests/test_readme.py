@@ -19,7 +19,7 @@ def test_quick_start_is_exactly_two_one_line_commands() -> None:
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert _fenced_blocks(quick_start) == [
         ["python3 -m pip install -e . && python3 -m orgsim demo"],
-        ['python3 -m pip install -e ".[test]" && python3 -m pytest'],
+        ['python3 -m pip install -e ".[test]" && python3 -m pytest -n auto'],
     ]
 
 

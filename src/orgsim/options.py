@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .world_api import WorldAPI
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 _REGION = "us-east-1"
 
 

@@ -12,7 +12,6 @@ for a simulated service leaves the process while a simulation is active:
 from __future__ import annotations
 
 import functools
-import json
 import threading
 from collections.abc import Callable
 from typing import Any, Final
@@ -26,9 +25,9 @@ from botocore.model import OperationModel, StructureShape
 
 from ..errors import RealAWSRequestBlocked, UnsimulatedOperation
 from ..service.dispatch import Outcome, SimulatedAWS
+from .wire import api_params
 
 SERVICES: Final = ("organizations", "sts")
-_PARAMS: Final = "orgsim.params"
 _MARK: Final = "_orgsim_hooked"
 
 _target: SimulatedAWS | None = None
@@ -58,7 +57,6 @@ def install() -> None:
             return
         for service in SERVICES:
             botocore_handlers.BUILTIN_HANDLERS.append((f"creating-client-class.{service}", _mark_client_class))
-            botocore_handlers.BUILTIN_HANDLERS.append((f"before-parameter-build.{service}", _remember_params))
             botocore_handlers.BUILTIN_HANDLERS.append((f"before-call.{service}", _answer))
         _wrap_make_api_call()
         _wrap_send()
@@ -69,19 +67,12 @@ def patch_client(client: BaseClient) -> None:
     """Give a client built before orgsim was installed our handlers (done for you on first use)."""
     service = client.meta.service_model.service_name
     if service in SERVICES:
-        client.meta.events.register(f"before-parameter-build.{service}", _remember_params, unique_id="orgsim.params")
         client.meta.events.register(f"before-call.{service}", _answer, unique_id="orgsim.answer")
     setattr(client, _MARK, True)
 
 
 def _mark_client_class(class_attributes: dict[str, Any], **kwargs: Any) -> None:
     class_attributes[_MARK] = True
-
-
-def _remember_params(params: dict[str, Any], context: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    # The API parameters, before serialisation; before-call only sees the serialised request.
-    if _target is not None and context is not None:
-        context[_PARAMS] = params
 
 
 def _answer(
@@ -100,22 +91,16 @@ def _answer(
         if _passthrough:
             return None
         raise UnsimulatedOperation(model.service_model.service_id, operation)
-    api_params = context.get(_PARAMS) if context is not None else None
-    if api_params is None:
-        api_params = _params_from_body(params)
-    outcome = target.handle(service, operation, api_params, _access_key_id(request_signer))
+    # What the service would receive: the serialised request, decoded as its protocol decodes it.
+    try:
+        received = api_params(model, params)
+    except UnicodeEncodeError:
+        # A query-string request that cannot be encoded (a lone surrogate) can never be sent:
+        # botocore itself raises this when it prepares the request, right after this event,
+        # before anything is sent (and the backstop would stop it if it ever did get that far).
+        return None
+    outcome = target.handle(service, operation, received, _access_key_id(request_signer))
     return _to_botocore(outcome, model)
-
-
-def _params_from_body(request_dict: dict[str, Any]) -> dict[str, Any]:
-    body = request_dict.get("body")
-    if isinstance(body, bytes | str) and body:
-        loaded = json.loads(body)
-        if isinstance(loaded, dict):
-            return loaded
-    if isinstance(body, dict):
-        return body
-    return {}
 
 
 def _access_key_id(request_signer: Any) -> str | None:

@@ -28,8 +28,8 @@ from .transitions import Response, check_transition
 __all__ = ["Response", "can_see", "find_visible", "invite", "respond"]
 from .world import World
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+", re.ASCII)
 MAX_TAGS = 50
 _DAY = dt.timedelta(days=1)
 

@@ -14,6 +14,7 @@ from .ids import IdGenerator
 from .model import (
     ALL,
     CANCELED,
+    EXPIRED,
     INVITED,
     LIVE_STATES,
     Account,
@@ -23,7 +24,7 @@ from .model import (
     Resource,
 )
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,13 @@ class World:
                 "The organization still contains accounts other than the management account. Remove them first.",
             )
         for handshake in org.handshakes:
-            if handshake.state(now) in LIVE_STATES:
-                handshake.finish(CANCELED, now)
+            if handshake.stored_state in LIVE_STATES:
+                if handshake.state(now) == EXPIRED:
+                    # It stays expired for good: moving the clock back must not revive an
+                    # invitation from an organization that no longer exists.
+                    handshake.finish(EXPIRED, handshake.expires_at)
+                else:
+                    handshake.finish(CANCELED, now)
         self.part(caller, org)
         del self.organizations[org.id]
 

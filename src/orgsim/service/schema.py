@@ -3,7 +3,8 @@
 botocore checks only required members, types and minimums before sending, and not at all when a
 client is built with ``parameter_validation=False``. The server checks the rest: lengths, patterns and
 enums give ``InvalidInputException`` with a ``Reason``; a value of the wrong JSON type never gets past
-the deserializer and comes back as ``SerializationException``.
+the deserializer and comes back as ``SerializationException``. Query-protocol services (STS) answer
+every malformed input with ``ValidationError`` instead.
 """
 
 from __future__ import annotations
@@ -53,25 +54,9 @@ def validator(service: str, operation: str) -> Check:
     op: OperationModel = model.operation_model(operation)
     if op.input_shape is None:
         return _accept_anything
-    check = _compile(op.input_shape, op.input_shape.name)
-    if "InvalidInputException" in model.shape_names:
-        return check
-    return _as_validation_error(check)
-
-
-def _as_validation_error(check: Check) -> Check:
-    """Services without ``InvalidInputException`` (STS) answer bad values with the unmodeled
-    ``ValidationError`` code of AWS's query protocol instead."""
-
-    def checked(value: Any) -> None:
-        try:
-            check(value)
-        except Rejected as rejected:
-            if rejected.code != "InvalidInputException":
-                raise
-            raise Rejected("ValidationError", f"1 validation error detected: {rejected.message}") from None
-
-    return checked
+    if model.protocol == "query":
+        return _compile(op.input_shape, "", _QueryErrors())
+    return _compile(op.input_shape, op.input_shape.name, _Errors())
 
 
 def _accept_anything(value: Any) -> None:
@@ -82,98 +67,197 @@ def serialization_error(message: str) -> Rejected:
     return Rejected("SerializationException", message)
 
 
+_JAVA_SPACE = r"\t\n\x0b\x0c\r "
+#: Java's classes: ``\d``, ``\w`` and ``\s`` are ASCII-only there, but Unicode-aware in Python's
+#: ``re``, which would let a value such as twelve Arabic-Indic digits through ``^\d{12}$``.
+#: ``\p{L}`` and ``\p{N}`` (letters, numbers) have no Python spelling inside a character class, but
+#: every pattern that uses them also allows ``_``, so Python's Unicode ``\w`` (letters, numbers and
+#: ``_``) stands for them. ``\p{Z}`` is the Unicode separators.
+_IN_CLASS: dict[str, str] = {
+    r"\d": "0-9",
+    r"\w": "a-zA-Z0-9_",
+    r"\s": _JAVA_SPACE,
+    r"\p{L}": r"\w",
+    r"\p{N}": r"\w",
+    r"\p{Z}": r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000",
+}
+_OUTSIDE: dict[str, str] = {
+    r"\d": "[0-9]",
+    r"\D": "[^0-9]",
+    r"\w": "[a-zA-Z0-9_]",
+    r"\W": "[^a-zA-Z0-9_]",
+    r"\s": f"[{_JAVA_SPACE}]",
+    r"\S": f"[^{_JAVA_SPACE}]",
+    **{name: f"[{body}]" for name, body in _IN_CLASS.items() if name.startswith(r"\p")},
+}
+_ESCAPE = re.compile(r"\\p\{[A-Za-z]+\}|\\.", re.DOTALL)
+
+
+@functools.cache
 def java_pattern(pattern: str) -> re.Pattern[str]:
-    r"""Translate the Java regular expressions of the models into Python's dialect.
+    r"""Translate one of the models' Java regular expressions into Python's dialect.
 
-    Java's ``\w`` is ASCII-only (the models use it only inside character classes); ``\p{L}`` and ``\p{N}`` (letters, numbers) have no Python
-    spelling inside a character class, but every pattern that uses them also allows ``_``, so
-    Python's Unicode ``\w`` (letters, numbers and ``_``) stands for them exactly.
-    ``\p{Z}`` is the Unicode separators.
+    ``[\s\S]`` (anything) is kept as it is: it means the same in both.
     """
-    translated = (
-        pattern.replace(r"\w", "a-zA-Z0-9_")
-        .replace(r"\p{L}", r"\w")
-        .replace(r"\p{N}", r"\w")
-        .replace(r"\p{Z}", r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000")
-    )
-    return re.compile(translated)
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith(r"[\s\S]", i):
+            out.append(r"[\s\S]")
+            i += 6
+            continue
+        char = pattern[i]
+        if char == "\\":
+            match = _ESCAPE.match(pattern, i)
+            assert match is not None
+            token = match.group()
+            out.append((_IN_CLASS if in_class else _OUTSIDE).get(token, token))
+            i = match.end()
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            i += 1
+            if pattern.startswith("^", i):
+                out.append("^")
+                i += 1
+            if pattern.startswith("]", i):  # a leading ] is a literal
+                out.append(r"\]")
+                i += 1
+            continue
+        if char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    return re.compile("".join(out))
 
 
-def _compile(shape: Shape, path: str) -> Check:
+class _Errors:
+    """How a protocol refuses bad input. JSON (Organizations): ``SerializationException`` for a value
+    of the wrong type, ``InvalidInputException`` with a ``Reason`` for a broken rule."""
+
+    def wrong_type(self, path: str, description: str) -> Rejected:
+        return serialization_error(f"Expected {description} for {path}.")
+
+    def broken(self, path: str, reason: str, message: str, constraint: str) -> Rejected:
+        return invalid_input(reason, message)
+
+    def value_path(self, path: str, name: str) -> str:
+        return f"{path}.{name}"
+
+
+class _QueryErrors(_Errors):
+    """The query protocol (STS): every malformed input is a ``ValidationError``, worded as AWS words it."""
+
+    def wrong_type(self, path: str, description: str) -> Rejected:
+        return Rejected("ValidationError", f"1 validation error detected: Value at '{path}' must be {description}")
+
+    def broken(self, path: str, reason: str, message: str, constraint: str) -> Rejected:
+        return Rejected(
+            "ValidationError", f"1 validation error detected: Value at '{path}' failed to satisfy constraint: {constraint}"
+        )
+
+    def value_path(self, path: str, name: str) -> str:
+        lower = name[:1].lower() + name[1:]
+        return f"{path}.{lower}" if path else lower
+
+
+def _compile(shape: Shape, path: str, errors: _Errors) -> Check:
     kind = shape.type_name
     if kind == "structure":
-        return _structure(shape, path)
+        return _structure(shape, path, errors)
     if kind == "list":
-        return _list(shape, path)
+        return _list(shape, path, errors)
     if kind == "string":
-        return _string(shape, path)
+        return _string(shape, path, errors)
     if kind in ("integer", "long"):
-        return _integer(shape, path)
+        return _integer(shape, path, errors)
     if kind == "boolean":
-        return _typed(bool, "a boolean", path)
+        return _typed(bool, "a boolean", path, errors)
     if kind == "timestamp":
-        return _timestamp(path)
+        return _timestamp(path, errors)
     if kind == "map":
-        return _typed(dict, "a map", path)
+        return _typed(dict, "a map", path, errors)
     return _accept_anything
 
 
-def _typed(kind: type, description: str, path: str) -> Check:
+def _typed(kind: type, description: str, path: str, errors: _Errors) -> Check:
     def check(value: Any) -> None:
         if not isinstance(value, kind):
-            raise serialization_error(f"Expected {description} for {path}.")
+            raise errors.wrong_type(path, description)
 
     return check
 
 
-def _timestamp(path: str) -> Check:
+def _timestamp(path: str, errors: _Errors) -> Check:
     def check(value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, dt.datetime | int | float | str):
-            raise serialization_error(f"Expected a timestamp for {path}.")
+            raise errors.wrong_type(path, "a timestamp")
 
     return check
 
 
-def _structure(shape: Shape, path: str) -> Check:
+def _structure(shape: Shape, path: str, errors: _Errors) -> Check:
     assert isinstance(shape, StructureShape)
     required = set(shape.required_members)
-    members = [(name, _compile(sub, f"{path}.{name}"), name in required) for name, sub in shape.members.items()]
+    members = [
+        (name, errors.value_path(path, name), name in required) for name in shape.members
+    ]
+    checks = [_compile(shape.members[name], where, errors) for name, where, _ in members]
 
     def check(value: Any) -> None:
         if not isinstance(value, Mapping):
-            raise serialization_error(f"Start of structure or map found where not expected ({path}).")
-        for name, sub, is_required in members:
+            raise errors.wrong_type(path or shape.name, "a structure")
+        for (name, where, is_required), sub in zip(members, checks):
             item = value.get(name)
             if item is None:
                 if is_required:
-                    raise invalid_input("INPUT_REQUIRED", f"You must provide a value for {name}.")
+                    raise errors.broken(
+                        where, "INPUT_REQUIRED", f"You must provide a value for {name}.", "Member must not be null"
+                    )
                 continue
             sub(item)
 
     return check
 
 
-def _list(shape: Shape, path: str) -> Check:
-    member = _compile(shape.member, f"{path}[]")
+def _list(shape: Shape, path: str, errors: _Errors) -> Check:
+    member = _compile(shape.member, f"{path}.member", errors)
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
 
     def check(value: Any) -> None:
         if not isinstance(value, list | tuple):
-            raise serialization_error(f"Expected a list for {path}.")
+            raise errors.wrong_type(path, "a list")
         if low is not None and len(value) < low:
-            raise invalid_input("MIN_LENGTH_EXCEEDED", f"You provided fewer than {low} items for {path}.")
+            raise errors.broken(
+                path,
+                "MIN_LENGTH_EXCEEDED",
+                f"You provided fewer than {low} items for {path}.",
+                f"Member must have length greater than or equal to {low}",
+            )
         if high is not None and len(value) > high:
-            raise invalid_input("MAX_LENGTH_EXCEEDED", f"You provided more than {high} items for {path}.")
+            raise errors.broken(
+                path,
+                "MAX_LENGTH_EXCEEDED",
+                f"You provided more than {high} items for {path}.",
+                f"Member must have length less than or equal to {high}",
+            )
         for item in value:
             if item is None:
-                raise invalid_input("INVALID_LIST_MEMBER", f"You provided a list with an empty member ({path}).")
+                raise errors.broken(
+                    path,
+                    "INVALID_LIST_MEMBER",
+                    f"You provided a list with an empty member ({path}).",
+                    "Member must not be null",
+                )
             member(item)
 
     return check
 
 
-def _string(shape: Shape, path: str) -> Check:
+def _string(shape: Shape, path: str, errors: _Errors) -> Check:
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
     raw_pattern = shape.metadata.get("pattern")
@@ -182,30 +266,57 @@ def _string(shape: Shape, path: str) -> Check:
 
     def check(value: Any) -> None:
         if not isinstance(value, str):
-            raise serialization_error(f"Expected a string for {path}.")
+            raise errors.wrong_type(path, "a string")
         size = len(value)
         if low is not None and size < low:
-            raise invalid_input("MIN_LENGTH_EXCEEDED", f"You provided a value shorter than {low} for {path}.")
+            raise errors.broken(
+                path,
+                "MIN_LENGTH_EXCEEDED",
+                f"You provided a value shorter than {low} for {path}.",
+                f"Member must have length greater than or equal to {low}",
+            )
         if high is not None and size > high:
-            raise invalid_input("MAX_LENGTH_EXCEEDED", f"You provided a value longer than {high} for {path}.")
+            raise errors.broken(
+                path,
+                "MAX_LENGTH_EXCEEDED",
+                f"You provided a value longer than {high} for {path}.",
+                f"Member must have length less than or equal to {high}",
+            )
         if enum is not None and value not in enum:
-            raise invalid_input("INVALID_ENUM", f"You specified an invalid value for {path}.")
+            raise errors.broken(
+                path,
+                "INVALID_ENUM",
+                f"You specified an invalid value for {path}.",
+                f"Member must satisfy enum value set: [{', '.join(sorted(enum))}]",
+            )
         if pattern is not None and pattern(value) is None:
-            raise invalid_input("INVALID_PATTERN", _PATTERN_MESSAGE)
+            raise errors.broken(
+                path, "INVALID_PATTERN", _PATTERN_MESSAGE, f"Member must satisfy regular expression pattern: {raw_pattern}"
+            )
 
     return check
 
 
-def _integer(shape: Shape, path: str) -> Check:
+def _integer(shape: Shape, path: str, errors: _Errors) -> Check:
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
 
     def check(value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise serialization_error(f"Expected an integer for {path}.")
+            raise errors.wrong_type(path, "an integer")
         if low is not None and value < low:
-            raise invalid_input("MIN_VALUE_EXCEEDED", f"You provided a value smaller than {low} for {path}.")
+            raise errors.broken(
+                path,
+                "MIN_VALUE_EXCEEDED",
+                f"You provided a value smaller than {low} for {path}.",
+                f"Member must have value greater than or equal to {low}",
+            )
         if high is not None and value > high:
-            raise invalid_input("MAX_VALUE_EXCEEDED", f"You provided a value larger than {high} for {path}.")
+            raise errors.broken(
+                path,
+                "MAX_VALUE_EXCEEDED",
+                f"You provided a value larger than {high} for {path}.",
+                f"Member must have value less than or equal to {high}",
+            )
 
     return check

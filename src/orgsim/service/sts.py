@@ -12,7 +12,7 @@ from .call import Call, Handler, Params
 OPERATIONS: dict[str, Handler] = {}
 
 # arn:<partition>:iam::<account>:role/<optional path/>name
-_ROLE_ARN = re.compile(r"arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]{1,64})")
+_ROLE_ARN = re.compile(r"arn:(aws[a-z-]*):iam::([0-9]{12}):role/(?:[\x21-\x7e]*/)?([a-zA-Z0-9_+=,.@-]{1,64})")
 
 
 def _validation_error(message: str) -> Rejected:
