@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 import orgsim
+from orgsim.service.schema import member_names
+
+#: The members an Account has in the installed botocore model (older ones lack State and Paths).
+ACCOUNT_MEMBERS = member_names("organizations", "Account")
 
 # Reason values are only set on these shapes (spec 1.1).
 _SHAPES_WITH_REASON = {
@@ -87,3 +92,12 @@ class World:
 
 def recipient(handshake: dict[str, Any]) -> str:
     return next(p["Id"] for p in handshake["Parties"] if p["Type"] != "ORGANIZATION")  # type: ignore[no-any-return]
+
+
+def check_paths(account: dict[str, Any], org_id: str) -> None:
+    """The account's Paths, where the installed model has that member: one path, root to account."""
+    if "Paths" not in ACCOUNT_MEMBERS:
+        assert "Paths" not in account
+        return
+    [path] = account["Paths"]
+    assert re.fullmatch(rf"{org_id}/r-[0-9a-z]{{4,32}}/{account['Id']}/", path), path

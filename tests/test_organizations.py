@@ -10,7 +10,7 @@ import pytest
 from freezegun import freeze_time
 
 import orgsim
-from support import World, aws_error
+from support import World, aws_error, check_paths
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 
@@ -58,7 +58,7 @@ def test_the_creator_is_the_only_account(world: World) -> None:
     assert account["Id"] == "210987654321"
     assert account["JoinedMethod"] == "INVITED"  # as in the service's own examples
     assert account["JoinedTimestamp"] == T0
-    assert account["Paths"][0].startswith(f"{org['Id']}/r-")
+    check_paths(account, org["Id"])
 
 
 def test_create_organization_rejects_an_unknown_feature_set(orgsim: orgsim.Simulation) -> None:
@@ -234,7 +234,7 @@ def test_list_accounts_lists_members_only(world: World) -> None:
     for account in listed["Accounts"]:
         assert account == world.mgmt.describe_account(AccountId=account["Id"])["Account"]
         assert account["Arn"] == f"arn:aws:organizations::{world.mgmt_id}:account/{world.org['Id']}/{account['Id']}"
-        assert re.fullmatch(rf"{world.org['Id']}/r-[0-9a-z]{{4,32}}/{account['Id']}/", account["Paths"][0])
+        check_paths(account, world.org["Id"])
 
 
 @pytest.mark.parametrize("operation", ["list_accounts", "describe_account"])
