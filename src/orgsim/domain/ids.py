@@ -14,6 +14,8 @@ class IdGenerator:
 
     def __init__(self, seed: int | str | None) -> None:
         self._rng = random.Random(seed)
+        self._request_prefix: str | None = None
+        self._requests = 0
 
     def _hex(self, n: int) -> str:
         return format(self._rng.getrandbits(4 * n), f"0{n}x")
@@ -37,8 +39,12 @@ class IdGenerator:
         return "car-" + self._hex(32)
 
     def request_id(self) -> str:
-        h = self._hex(32)
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        """A UUID-shaped id: a random prefix drawn once, then a counter (cheap, and unique per simulation)."""
+        self._requests += 1
+        if self._request_prefix is None:
+            h = self._hex(20)
+            self._request_prefix = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"
+        return f"{self._request_prefix}{self._requests:012x}"
 
     def access_key_id(self, prefix: str) -> str:
         return prefix + self._pick(_UPPER_ALNUM, 20 - len(prefix))

@@ -62,9 +62,11 @@ class World:
         self.shared_resources: dict[Resource, Resource] = {}
 
     def settle(self, now: dt.datetime) -> None:
-        """Bring work that completes with time (CreateAccount) up to ``now``. Run before every call."""
-        for hook in SETTLE_HOOKS:
-            hook(self, now)
+        """Bring work that completes with time (pending CreateAccount requests, the only such work)
+        up to ``now``. Run before every call; costs nothing while nothing is pending."""
+        if self.pending_account_requests:
+            for hook in SETTLE_HOOKS:
+                hook(self, now)
 
     # -- accounts -------------------------------------------------------------------------
 

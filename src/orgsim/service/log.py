@@ -23,29 +23,37 @@ from .render import handshake_in_state
 class CompactOutput(NamedTuple):
     """An output whose handshakes are kept as (record, state) pairs; see the module docstring."""
 
-    #: ``"Handshake"`` (one) or ``"Handshakes"`` (a list).
-    key: str
     handshakes: tuple[tuple[Handshake, str], ...]
     #: The other members of the output, e.g. ``NextToken``.
     rest: tuple[tuple[str, Any], ...]
 
     def render(self) -> dict[str, Any]:
-        rendered = [handshake_in_state(h, state) for h, state in self.handshakes]
-        out: dict[str, Any] = {self.key: rendered if self.key == "Handshakes" else rendered[0]}
+        out: dict[str, Any] = {"Handshakes": [handshake_in_state(h, state) for h, state in self.handshakes]}
         out.update(self.rest)
         return out
 
 
-def compact(output: dict[str, Any], handshakes: Mapping[str, Handshake]) -> dict[str, Any] | CompactOutput:
+class OneHandshake(NamedTuple):
+    """An output that is a single handshake (``{"Handshake": ...}``), kept as its record and state."""
+
+    handshake: Handshake
+    state: str
+
+    def render(self) -> dict[str, Any]:
+        return {"Handshake": handshake_in_state(self.handshake, self.state)}
+
+
+def compact(
+    output: dict[str, Any], handshakes: Mapping[str, Handshake]
+) -> dict[str, Any] | CompactOutput | OneHandshake:
     """What the log keeps of ``output``: compact when it carries handshakes, else the dict itself."""
     many = output.get("Handshakes")
     if many is not None:
         pairs = tuple((handshakes[h["Id"]], h["State"]) for h in many)
-        return CompactOutput("Handshakes", pairs, tuple((k, v) for k, v in output.items() if k != "Handshakes"))
+        return CompactOutput(pairs, tuple((k, v) for k, v in output.items() if k != "Handshakes"))
     one = output.get("Handshake")
-    if one is not None:
-        rest = tuple((k, v) for k, v in output.items() if k != "Handshake")
-        return CompactOutput("Handshake", ((handshakes[one["Id"]], one["State"]),), rest)
+    if one is not None and len(output) == 1:
+        return OneHandshake(handshakes[one["Id"]], one["State"])
     return output
 
 
@@ -70,7 +78,7 @@ class RecordedCall(NamedTuple):
     #: The request parameters as botocore passed them (not a copy).
     params: Mapping[str, Any]
     #: What the log keeps of the response (see ``output``); None when the call failed.
-    stored_output: Mapping[str, Any] | CompactOutput | None
+    stored_output: Mapping[str, Any] | CompactOutput | OneHandshake | None
     #: The modeled error the call failed with, or None when it succeeded.
     error: Rejected | None
     #: The ``ResponseMetadata.RequestId`` the caller saw.
@@ -82,7 +90,7 @@ class RecordedCall(NamedTuple):
     def output(self) -> Mapping[str, Any] | None:
         """The response members (without ``ResponseMetadata``), or None when the call failed."""
         stored = self.stored_output
-        if isinstance(stored, CompactOutput):
+        if isinstance(stored, CompactOutput | OneHandshake):
             return stored.render()
         return stored
 
@@ -105,8 +113,10 @@ class RecordedCall(NamedTuple):
         if isinstance(named, str):
             return named
         stored = self.stored_output
+        if isinstance(stored, OneHandshake):
+            return stored.handshake.id
         if isinstance(stored, CompactOutput):
-            return stored.handshakes[0][0].id if stored.key == "Handshake" else None
+            return None
         handshake = stored.get("Handshake") if stored is not None else None
         return handshake.get("Id") if isinstance(handshake, Mapping) else None
 
@@ -114,8 +124,10 @@ class RecordedCall(NamedTuple):
     def handshake_state(self) -> str | None:
         """The ``State`` of the handshake in the response, if the response has one."""
         stored = self.stored_output
+        if isinstance(stored, OneHandshake):
+            return stored.state
         if isinstance(stored, CompactOutput):
-            return stored.handshakes[0][1] if stored.key == "Handshake" else None
+            return None
         handshake = stored.get("Handshake") if stored is not None else None
         return handshake.get("State") if isinstance(handshake, Mapping) else None
 
