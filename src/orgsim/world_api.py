@@ -3,8 +3,9 @@ read-only snapshots, seeding and the plain-text report. Mixed into ``Simulation`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from . import report as _report
 from . import views
@@ -24,10 +25,13 @@ class WorldAPI:
     def _require(self) -> SimulatedAWS:
         raise NotImplementedError
 
-    def _observe(self) -> tuple[SimulatedAWS, dt.datetime]:
+    @contextlib.contextmanager
+    def _observed(self) -> Iterator[tuple[SimulatedAWS, dt.datetime]]:
+        """Hold the simulation's lock for a whole look at the world, with the world brought up to
+        now first, so no call can slip in between bringing it up to date and reading it."""
         aws = self._require()
         with aws.lock:
-            return aws, aws.observe()
+            yield aws, aws.observe()
 
     # -- clock and call log ---------------------------------------------------------------
 
@@ -98,40 +102,34 @@ class WorldAPI:
     @property
     def accounts(self) -> tuple[views.Account, ...]:
         """Every account the simulation knows, including ones only seen as callers or invitees."""
-        aws, _ = self._observe()
-        with aws.lock:
+        with self._observed() as (aws, _):
             return views.accounts(aws.world)
 
     def account(self, account_id: str) -> views.Account:
         """One account; KeyError if the simulation never saw it."""
-        aws, _ = self._observe()
-        with aws.lock:
+        with self._observed() as (aws, _):
             return views.account(aws.world, account_id)
 
     @property
     def organizations(self) -> tuple[views.Organization, ...]:
         """Every organization that exists (deleted ones are gone)."""
-        aws, _ = self._observe()
-        with aws.lock:
+        with self._observed() as (aws, _):
             return views.organizations(aws.world)
 
     def organization(self, organization_id: str | None = None) -> views.Organization:
         """One organization; without an id, the only one (LookupError if there are none or several)."""
-        aws, _ = self._observe()
-        with aws.lock:
+        with self._observed() as (aws, _):
             return views.organization(aws.world, organization_id)
 
     @property
     def handshakes(self) -> tuple[views.Handshake, ...]:
         """Every handshake ever sent, oldest first, with states as of now; purged ones have ``purged=True``."""
-        aws, now = self._observe()
-        with aws.lock:
+        with self._observed() as (aws, now):
             return views.handshakes(aws.world, now)
 
     def handshake(self, handshake_id: str) -> views.Handshake:
         """One handshake as of now, even after the API stopped showing it; KeyError if it never existed."""
-        aws, now = self._observe()
-        with aws.lock:
+        with self._observed() as (aws, now):
             return views.handshake(aws.world, handshake_id, now)
 
     # -- seeding and report ---------------------------------------------------------------
@@ -151,9 +149,8 @@ class WorldAPI:
         ``members`` and ``invitations`` are account ids (invitations may also be email addresses), or a
         number of new accounts. ValueError when a rule refuses a step (e.g. the account limit).
         """
-        aws, now = self._observe()
-        management = management_account_id or aws.identities.default.account_id
-        with aws.lock:
+        with self._observed() as (aws, now):
+            management = management_account_id or aws.identities.default.account_id
             return seed_organization(
                 aws.world, now, management, feature_set=feature_set, members=members, invitations=invitations
             )
