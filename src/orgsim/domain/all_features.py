@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from . import errors, handshakes, world as world_module
-from .handshakes import ResponseRules, handshake_arn
+from .handshakes import Answer, ResponseRules, handshake_arn
 from .model import (
     ACCEPTED,
     ACCOUNT,
@@ -37,7 +37,6 @@ from .model import (
     Party,
     Resource,
 )
-from .transitions import Response
 from .world import World
 
 PARENT_HANDSHAKE = "PARENT_HANDSHAKE"
@@ -195,30 +194,24 @@ def _finish_together(org: Organization, parent: Handshake, state: str, now: dt.d
 class EnableAllFeaturesRules(ResponseRules):
     """The parent (answered by the management account) and the per-member children."""
 
-    def check_party(self, world: World, handshake: Handshake, caller: Account, response: Response) -> None:
-        org = world.organizations.get(handshake.org_id)
+    def check_party(self, answer: Answer) -> None:
+        handshake, caller = answer.handshake, answer.caller
+        org = answer.world.organizations.get(handshake.org_id)
         is_management = org is not None and org.management_account_id == caller.id
         if handshake.parent_id is None:
             # Only the management account acts on the parent: it finalises, declines or cancels it.
             if not is_management:
                 raise errors.access_denied()
-        elif response == "cancel" or not handshake.is_addressed_to(caller):
+        elif answer.response == "cancel" or not handshake.is_addressed_to(caller):
             # A child is answered by its member only. It ends with its parent (cancel the parent
             # instead); canceling one child alone would skip that member's approval.
             raise errors.access_denied()
 
-    def apply(
-        self,
-        world: World,
-        handshake: Handshake,
-        caller: Account,
-        response: Response,
-        target_state: str,
-        now: dt.datetime,
-    ) -> None:
+    def apply(self, answer: Answer, target_state: str) -> None:
+        world, handshake, now = answer.world, answer.handshake, answer.now
         org = world.organizations[handshake.org_id]
         if handshake.parent_id is None:
-            if response == "cancel":
+            if answer.response == "cancel":
                 handshake.finish(CANCELED, now)
                 for related in _related(org, handshake):
                     if related.state(now) in LIVE_STATES:
@@ -236,23 +229,16 @@ class EnableAllFeaturesRules(ResponseRules):
 class ApproveAllFeaturesRules(ResponseRules):
     """The confirmation the service sends to the management account."""
 
-    def check_party(self, world: World, handshake: Handshake, caller: Account, response: Response) -> None:
+    def check_party(self, answer: Answer) -> None:
         # The service sent it, so nobody may cancel it; only its recipient may answer it.
-        if response == "cancel" or not handshake.is_addressed_to(caller):
+        if answer.response == "cancel" or not answer.handshake.is_addressed_to(answer.caller):
             raise errors.access_denied()
 
-    def apply(
-        self,
-        world: World,
-        handshake: Handshake,
-        caller: Account,
-        response: Response,
-        target_state: str,
-        now: dt.datetime,
-    ) -> None:
+    def apply(self, answer: Answer, target_state: str) -> None:
+        world, handshake = answer.world, answer.handshake
         assert handshake.parent_id is not None
         org = world.organizations[handshake.org_id]
-        _finish_together(org, world.handshakes[handshake.parent_id], target_state, now)
+        _finish_together(org, world.handshakes[handshake.parent_id], target_state, answer.now)
 
 
 def _refuse_invites_while_pending(world: World, org: Organization, now: dt.datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from . import errors
 from .errors import Rejected
@@ -187,46 +188,44 @@ def respond(world: World, caller: Account, handshake_id: str, response: Response
     """AcceptHandshake, DeclineHandshake and CancelHandshake (spec 6.2-6.4, section 7)."""
     handshake = find_visible(world, caller, handshake_id, now)
     rules = RULES[handshake.action]
-    rules.check_party(world, handshake, caller, response)
+    answer = Answer(world, handshake, caller, response, now)
+    rules.check_party(answer)
     target_state = check_transition(handshake.state(now), response)
-    rules.apply(world, handshake, caller, response, target_state, now)
+    rules.apply(answer, target_state)
     return handshake
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One accept, decline or cancel being applied: who answers which handshake, and when."""
+
+    world: World
+    handshake: Handshake
+    caller: Account
+    response: Response
+    now: dt.datetime
 
 
 class ResponseRules:
     """Who may answer a kind of handshake, and what an answer does. One instance per action."""
 
-    def check_party(self, world: World, handshake: Handshake, caller: Account, response: Response) -> None:
-        if response == "cancel":
-            org = world.organizations.get(handshake.org_id)
+    def check_party(self, answer: Answer) -> None:
+        handshake, caller = answer.handshake, answer.caller
+        if answer.response == "cancel":
+            org = answer.world.organizations.get(handshake.org_id)
             if org is None or org.management_account_id != caller.id:
                 raise errors.access_denied()
         elif not handshake.is_addressed_to(caller):
             raise errors.access_denied()
 
-    def apply(
-        self,
-        world: World,
-        handshake: Handshake,
-        caller: Account,
-        response: Response,
-        target_state: str,
-        now: dt.datetime,
-    ) -> None:
-        handshake.finish(target_state, now)
+    def apply(self, answer: Answer, target_state: str) -> None:
+        answer.handshake.finish(target_state, answer.now)
 
 
 class InviteRules(ResponseRules):
-    def apply(
-        self,
-        world: World,
-        handshake: Handshake,
-        caller: Account,
-        response: Response,
-        target_state: str,
-        now: dt.datetime,
-    ) -> None:
-        if response == "accept":
+    def apply(self, answer: Answer, target_state: str) -> None:
+        world, handshake, caller, now = answer.world, answer.handshake, answer.caller, answer.now
+        if answer.response == "accept":
             org = world.organizations[handshake.org_id]
             if caller.org_id is not None:
                 current = world.organizations[caller.org_id]
