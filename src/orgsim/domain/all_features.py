@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from . import errors, handshakes, world as world_module
-from .handshakes import Answer, ResponseRules, handshake_arn
+from .handshakes import Answer, ResponseRules
 from .model import (
     ACCEPTED,
     ACCOUNT,
@@ -126,22 +126,17 @@ def _new(
     recipient: str | None,
     parent: Handshake | None,
 ) -> Handshake:
-    handshake_id = world.ids.handshake_id()
-    handshake = Handshake(
-        seq=world.next_seq(),
-        id=handshake_id,
-        arn=handshake_arn(org, action, handshake_id),
-        action=action,
-        org_id=org.id,
+    return handshakes.send(
+        world,
+        org,
+        action,
         parties=parties,
         resources=resources,
-        requested_at=now,
+        now=now,
         expires_at=expires_at,
         recipient_account_id=recipient,
         parent_id=parent.id if parent is not None else None,
     )
-    world.store(handshake, org)
-    return handshake
 
 
 def _related(org: Organization, parent: Handshake) -> Iterator[Handshake]:

@@ -103,23 +103,53 @@ def invite(
             "You have sent too many invitations in the last 24 hours. Try again later.",
         )
 
-    handshake_id = world.ids.handshake_id()
     resources = [_sender_resource(world, org), Resource(target.type, target.id)]
     if notes is not None:
         resources.append(Resource("NOTES", notes))
-    handshake = Handshake(
-        seq=world.next_seq(),
-        id=handshake_id,
-        arn=handshake_arn(org, INVITE, handshake_id),
-        action=INVITE,
-        org_id=org.id,
+    return send(
+        world,
+        org,
+        INVITE,
         parties=(Party(org.id, ORGANIZATION), target),
         resources=tuple(resources),
-        requested_at=now,
+        now=now,
         expires_at=now + INVITE_LIFETIME,
         recipient_account_id=target.id if target.type == ACCOUNT else None,
         recipient_email=target.id.lower() if target.type == EMAIL else None,
         tags=tuple(tags),
+    )
+
+
+def send(
+    world: World,
+    org: Organization,
+    action: str,
+    *,
+    parties: tuple[Party, ...],
+    resources: tuple[Resource, ...],
+    now: dt.datetime,
+    expires_at: dt.datetime,
+    recipient_account_id: str | None = None,
+    recipient_email: str | None = None,
+    parent_id: str | None = None,
+    tags: tuple[tuple[str, str], ...] = (),
+) -> Handshake:
+    """Make a new handshake from ``org`` (id, ARN, place in every list) and store it."""
+    handshake_id = world.ids.handshake_id()
+    handshake = Handshake(
+        seq=world.next_seq(),
+        id=handshake_id,
+        arn=handshake_arn(org, action, handshake_id),
+        action=action,
+        org_id=org.id,
+        parties=parties,
+        resources=resources,
+        requested_at=now,
+        expires_at=expires_at,
+        recipient_account_id=recipient_account_id,
+        recipient_email=recipient_email,
+        parent_id=parent_id,
+        tags=tags,
     )
     world.store(handshake, org)
     return handshake
