@@ -28,9 +28,24 @@ def api_params(model: OperationModel, request_dict: dict[str, Any]) -> dict[str,
     if isinstance(body, bytes | bytearray):
         body = body.decode("utf-8")
     if isinstance(body, str) and body:
-        loaded = json.loads(body)
+        loaded = _json_document(body)
         return loaded if isinstance(loaded, dict) else {}
     return {}
+
+
+_scan_json = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+
+
+def _json_document(text: str) -> Any:
+    """``json.loads(text)``, a microsecond cheaper for what botocore writes (no surrounding blanks):
+    ``json.loads`` reaches the C scanner through three Python-level calls; this calls it directly."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        end = -1
+    if end != len(text):
+        return json.loads(text)  # surrounding blanks, or not JSON: json.loads decides
+    return value
 
 
 def _from_query(model: OperationModel, body: Any) -> dict[str, Any]:
