@@ -126,15 +126,17 @@ class _HTTPResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no typ
 
     Building it costs about 3 µs, a few per cent of a whole call, and only a handler of the
     ``after-call`` event ever reads it. ``AWSResponse.__init__`` is not called: it would build it.
+    The attributes that are the same for every response are class attributes.
     """
 
+    url = None
+    raw = None
+    _content = None
+    _headers: Any = None
+
     def __init__(self, status_code: int, headers: dict[str, str]) -> None:
-        self.url = None
         self.status_code = status_code
-        self.raw = None
-        self._content = None
         self._plain_headers = headers
-        self._headers: Any = None
 
     @property
     def headers(self) -> Any:
@@ -148,14 +150,17 @@ class _HTTPResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no typ
 
 
 def _to_botocore(outcome: Outcome, model: OperationModel) -> tuple[AWSResponse, dict[str, Any]]:
-    request_id = outcome.request_id
+    record = outcome.record
+    request_id = record.request_id
     protocol = model.service_model.protocol
     headers = {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE[protocol]}
-    if outcome.error is None:
-        parsed: dict[str, Any] = dict(outcome.output or {})
-        parsed["ResponseMetadata"] = _metadata(request_id, 200, headers)
+    error = record.error
+    if error is None:
+        parsed: dict[str, Any] = outcome.output  # type: ignore[assignment]  # set when error is None
+        parsed["ResponseMetadata"] = {
+            "RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": dict(headers), "RetryAttempts": 0
+        }
         return _HTTPResponse(200, headers), parsed
-    error = outcome.error
     status = 500 if error.code == "ServiceException" else 400
     parsed = {
         "Error": {"Code": error.code, "Message": error.message},

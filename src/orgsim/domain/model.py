@@ -138,8 +138,19 @@ class Handshake:
 
     def visible(self, now: dt.datetime) -> bool:
         """False once the handshake has been terminal for the retention period."""
-        since = self.terminal_since(now)
-        return since is None or now < since + RETENTION
+        return self.shown_state(now) is not None
+
+    def shown_state(self, now: dt.datetime) -> str | None:
+        """The state responses show at ``now``; None once the handshake has been terminal for the
+        retention period and no response shows it. ``state`` and ``visible`` in one step, for lists."""
+        state = self.stored_state
+        if state == OPEN or state == REQUESTED:
+            expires_at = self.expires_at
+            if now < expires_at:
+                return state
+            return EXPIRED if now < expires_at + RETENTION else None
+        ended_at = self.ended_at
+        return state if ended_at is None or now < ended_at + RETENTION else None
 
     def finish(self, state: str, now: dt.datetime) -> None:
         self.stored_state = state

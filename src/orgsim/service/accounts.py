@@ -59,7 +59,7 @@ def list_create_account_status(call: Call, params: Params) -> dict[str, Any]:
         lambda r: f"{r.seq:012d}",
         after,
         params.get("MaxResults") or DEFAULT_PAGE_SIZE,
-        lambda r: not states or r.state in states,
+        lambda r: r if not states or r.state in states else None,
     )
     result: dict[str, Any] = {"CreateAccountStatuses": [status(r) for r in found]}
     if more is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain import all_features
 from . import render
 from .call import Call, Params
@@ -13,6 +11,6 @@ __all__ = ["OPERATIONS"]
 
 
 @operation("EnableAllFeatures")
-def enable_all_features(call: Call, params: Params) -> dict[str, Any]:
+def enable_all_features(call: Call, params: Params) -> render.OneHandshake:
     parent = all_features.enable_all_features(call.world, call.caller, call.now)
-    return {"Handshake": render.handshake(parent, call.now)}
+    return render.one_handshake(parent, call.now)

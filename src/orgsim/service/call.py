@@ -11,6 +11,7 @@ from ..domain.model import Account
 from ..domain.world import World
 from .identity import Identities, Identity
 from .pagination import Tokens
+from .render import Output
 
 
 @dataclass
@@ -28,4 +29,4 @@ class Call:
 
 
 Params = Mapping[str, Any]
-Handler = Callable[[Call, Params], dict[str, Any]]
+Handler = Callable[[Call, Params], Output]

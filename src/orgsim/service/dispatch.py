@@ -16,8 +16,9 @@ from . import organizations, sts
 from .call import Call, Handler, Params
 from .faults import Faults
 from .identity import Identities
-from .log import CallLog, RecordedCall, compact
+from .log import CallLog, RecordedCall
 from .pagination import Tokens
+from .render import Output
 from .schema import validator
 
 HANDLERS: dict[str, dict[str, Handler]] = {
@@ -94,7 +95,7 @@ class SimulatedAWS:
             request_id = self.ids.request_id()
             self.world.settle(now)
             identity = self.identities.resolve(access_key_id)
-            output: dict[str, Any] | None = None
+            kept: Output | None = None
             error: Rejected | None = None
             injected = False
             try:
@@ -104,16 +105,22 @@ class SimulatedAWS:
                 if error is None:
                     validator(service, operation)(params)
                     call = Call(operation, self.world, self.identities, self.tokens, identity, now)
-                    output = handler(call, params)
+                    kept = handler(call, params)
             except Rejected as rejected:
                 error = rejected
             # tuple.__new__ skips the named tuple's Python-level __new__: a third cheaper, same record.
-            stored = compact(output, self.world.handshakes) if output is not None else None
             record = _new_record(
                 RecordedCall,
-                (now, service, operation, identity.account_id, identity.arn, params, stored, error, request_id, injected),
+                (now, service, operation, identity.account_id, identity.arn, params, kept, error, request_id, injected),
             )
             self.calls.record(record)
+            # The caller's output is its own: a rendering of what the log keeps, or a copy of it.
+            if kept is None:
+                output = None
+            elif type(kept) is dict:
+                output = dict(kept)
+            else:
+                output = kept.render()  # type: ignore[union-attr]
             return _new_record(Outcome, (output, record))
 
 

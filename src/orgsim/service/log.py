@@ -16,45 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, overload
 
 from ..domain.errors import Rejected
-from ..domain.model import Handshake
-from .render import handshake_in_state
-
-
-class CompactOutput(NamedTuple):
-    """An output whose handshakes are kept as (record, state) pairs; see the module docstring."""
-
-    handshakes: tuple[tuple[Handshake, str], ...]
-    #: The other members of the output, e.g. ``NextToken``.
-    rest: tuple[tuple[str, Any], ...]
-
-    def render(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"Handshakes": [handshake_in_state(h, state) for h, state in self.handshakes]}
-        out.update(self.rest)
-        return out
-
-
-class OneHandshake(NamedTuple):
-    """An output that is a single handshake (``{"Handshake": ...}``), kept as its record and state."""
-
-    handshake: Handshake
-    state: str
-
-    def render(self) -> dict[str, Any]:
-        return {"Handshake": handshake_in_state(self.handshake, self.state)}
-
-
-def compact(
-    output: dict[str, Any], handshakes: Mapping[str, Handshake]
-) -> dict[str, Any] | CompactOutput | OneHandshake:
-    """What the log keeps of ``output``: compact when it carries handshakes, else the dict itself."""
-    many = output.get("Handshakes")
-    if many is not None:
-        pairs = tuple((handshakes[h["Id"]], h["State"]) for h in many)
-        return CompactOutput(pairs, tuple((k, v) for k, v in output.items() if k != "Handshakes"))
-    one = output.get("Handshake")
-    if one is not None and len(output) == 1:
-        return OneHandshake(handshakes[one["Id"]], one["State"])
-    return output
+from .render import HandshakeList, OneHandshake
 
 
 class RecordedCall(NamedTuple):
@@ -78,7 +40,7 @@ class RecordedCall(NamedTuple):
     #: The request parameters as botocore passed them (not a copy).
     params: Mapping[str, Any]
     #: What the log keeps of the response (see ``output``); None when the call failed.
-    stored_output: Mapping[str, Any] | CompactOutput | OneHandshake | None
+    stored_output: Mapping[str, Any] | HandshakeList | OneHandshake | None
     #: The modeled error the call failed with, or None when it succeeded.
     error: Rejected | None
     #: The ``ResponseMetadata.RequestId`` the caller saw.
@@ -90,7 +52,7 @@ class RecordedCall(NamedTuple):
     def output(self) -> Mapping[str, Any] | None:
         """The response members (without ``ResponseMetadata``), or None when the call failed."""
         stored = self.stored_output
-        if isinstance(stored, CompactOutput | OneHandshake):
+        if isinstance(stored, HandshakeList | OneHandshake):
             return stored.render()
         return stored
 
@@ -115,7 +77,7 @@ class RecordedCall(NamedTuple):
         stored = self.stored_output
         if isinstance(stored, OneHandshake):
             return stored.handshake.id
-        if isinstance(stored, CompactOutput):
+        if isinstance(stored, HandshakeList):
             return None
         handshake = stored.get("Handshake") if stored is not None else None
         return handshake.get("Id") if isinstance(handshake, Mapping) else None
@@ -126,7 +88,7 @@ class RecordedCall(NamedTuple):
         stored = self.stored_output
         if isinstance(stored, OneHandshake):
             return stored.state
-        if isinstance(stored, CompactOutput):
+        if isinstance(stored, HandshakeList):
             return None
         handshake = stored.get("Handshake") if stored is not None else None
         return handshake.get("State") if isinstance(handshake, Mapping) else None

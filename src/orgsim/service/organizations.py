@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,19 +44,19 @@ def delete_organization(call: Call, params: Params) -> dict[str, Any]:
 
 
 @operation("InviteAccountToOrganization")
-def invite_account(call: Call, params: Params) -> dict[str, Any]:
+def invite_account(call: Call, params: Params) -> render.OneHandshake:
     target = params["Target"]
     tags = [(t["Key"], t.get("Value", "")) for t in params.get("Tags") or ()]
     h = handshakes.invite(
         call.world, call.caller, Party(target["Id"], target["Type"]), params.get("Notes"), tags, call.now
     )
-    return {"Handshake": render.handshake(h, call.now)}
+    return render.one_handshake(h, call.now)
 
 
 def _respond(response: handshakes.Response) -> Handler:
-    def handler(call: Call, params: Params) -> dict[str, Any]:
+    def handler(call: Call, params: Params) -> render.OneHandshake:
         h = handshakes.respond(call.world, call.caller, params["HandshakeId"], response, call.now)
-        return {"Handshake": render.handshake(h, call.now)}
+        return render.one_handshake(h, call.now)
 
     return handler
 
@@ -66,9 +67,9 @@ operation("CancelHandshake")(_respond("cancel"))
 
 
 @operation("DescribeHandshake")
-def describe_handshake(call: Call, params: Params) -> dict[str, Any]:
+def describe_handshake(call: Call, params: Params) -> render.OneHandshake:
     h = handshakes.find_visible(call.world, call.caller, params["HandshakeId"], call.now)
-    return {"Handshake": render.handshake(h, call.now)}
+    return render.one_handshake(h, call.now)
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,10 @@ class _PageRequest:
     limit: int
 
     def respond(
-        self, call: Call, items: Sequence[Any], position: Callable[[Any], str], keep: Callable[[Any], bool]
+        self, call: Call, items: Sequence[Any], position: Callable[[Any], str], show: Callable[[Any], Any]
     ) -> tuple[list[Any], str | None]:
-        """The page, and the NextToken to send (None on the last page)."""
-        found, more = page(items, position, self.after, self.limit, keep)
+        """The page, and the NextToken to send (None on the last page). See ``pagination.page``."""
+        found, more = page(items, position, self.after, self.limit, show)
         return found, None if more is None else call.tokens.mint(self.scope, more)
 
 
@@ -113,27 +114,26 @@ def _handshake_listing(call: Call, params: Params) -> _HandshakeListing:
     return _HandshakeListing(action, parent, _page_request(call, params, scope))
 
 
-def _handshake_page(call: Call, listing: _HandshakeListing, items: Sequence[Handshake]) -> dict[str, Any]:
+def _handshake_page(call: Call, listing: _HandshakeListing, items: Sequence[Handshake]) -> render.HandshakeList:
     now = call.now
     action = listing.action
     parent = listing.parent
 
-    def keep(h: Handshake) -> bool:
-        return (
-            h.visible(now)
-            and (action is None or h.action == action)
-            and (parent is None or h.parent_id == parent)
-        )
+    def show(h: Handshake) -> tuple[Handshake, str] | None:
+        if (action is not None and h.action != action) or (parent is not None and h.parent_id != parent):
+            return None
+        state = h.shown_state(now)
+        return None if state is None else (h, state)
 
-    found, token = listing.request.respond(call, items, lambda h: h.order_key, keep)
-    result: dict[str, Any] = {"Handshakes": [render.handshake(h, now) for h in found]}
-    if token is not None:
-        result["NextToken"] = token
-    return result
+    found, token = listing.request.respond(call, items, _ORDER_KEY, show)
+    return render.HandshakeList(tuple(found), token)
+
+
+_ORDER_KEY = operator.attrgetter("order_key")
 
 
 @operation("ListHandshakesForAccount")
-def list_handshakes_for_account(call: Call, params: Params) -> dict[str, Any]:
+def list_handshakes_for_account(call: Call, params: Params) -> render.HandshakeList:
     listing = _handshake_listing(call, params)
     caller = call.caller
     world = call.world
@@ -144,7 +144,7 @@ def list_handshakes_for_account(call: Call, params: Params) -> dict[str, Any]:
 
 
 @operation("ListHandshakesForOrganization")
-def list_handshakes_for_organization(call: Call, params: Params) -> dict[str, Any]:
+def list_handshakes_for_organization(call: Call, params: Params) -> render.HandshakeList:
     listing = _handshake_listing(call, params)
     org = call.world.managed_by(call.caller)
     return _handshake_page(call, listing, org.handshakes)
@@ -158,7 +158,7 @@ def list_accounts(call: Call, params: Params) -> dict[str, Any]:
     # In the order accounts joined; a position is the join sequence, so a member leaving
     # between two pages does not make the next page skip anyone.
     members = list(world.member_accounts(org))
-    found, token = request.respond(call, members, lambda a: f"{a.join_seq:012d}", lambda a: True)
+    found, token = request.respond(call, members, lambda a: f"{a.join_seq:012d}", lambda a: a)
     result: dict[str, Any] = {"Accounts": [render.account(a, org) for a in found]}
     if token is not None:
         result["NextToken"] = token

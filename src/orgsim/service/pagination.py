@@ -13,6 +13,7 @@ from typing import TypeVar
 from ..domain.errors import Rejected, invalid_input
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -58,19 +59,23 @@ def page(
     position: Callable[[T], str],
     after: str | None,
     limit: int,
-    keep: Callable[[T], bool],
-) -> tuple[list[T], str | None]:
-    """Up to ``limit`` kept items whose position is greater than ``after`` (all, when None).
+    show: Callable[[T], S | None],
+) -> tuple[list[S], str | None]:
+    """Up to ``limit`` items whose position is greater than ``after`` (all, when None), as ``show``
+    presents them; ``show`` returns None for an item the list leaves out.
 
     ``items`` are sorted by ``position``. Returns the page and the position to continue after,
-    or None when nothing kept remains.
+    or None when nothing shown remains.
     """
     start = 0 if after is None else bisect_right(items, after, key=position)
-    out: list[T] = []
+    out: list[S] = []
+    last = None
     for index in range(start, len(items)):
         item = items[index]
-        if keep(item):
+        shown = show(item)
+        if shown is not None:
             if len(out) == limit:
-                return out, position(out[-1])
-            out.append(item)
+                return out, position(last)  # type: ignore[arg-type]  # set with the first item shown
+            out.append(shown)
+            last = item
     return out, None

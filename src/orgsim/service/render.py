@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain.model import ALL, Account, Handshake, Organization, Resource
 from ..domain.world import World
@@ -12,16 +12,54 @@ from .schema import member_names
 _POLICY_TYPES_ALL = ({"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"},)
 
 
-def handshake(h: Handshake, now: dt.datetime) -> dict[str, Any]:
-    return handshake_in_state(h, h.state(now))
+class OneHandshake(NamedTuple):
+    """An output that is one handshake (``{"Handshake": ...}``), as the handshake's record and the state
+    the response shows. What the call log keeps; the caller gets ``render()``, a fresh structure."""
+
+    handshake: Handshake
+    state: str
+
+    def render(self) -> dict[str, Any]:
+        return {"Handshake": handshake_in_state(self.handshake, self.state)}
+
+
+class HandshakeList(NamedTuple):
+    """An output that lists handshakes (``{"Handshakes": [...], "NextToken": ...}``), kept the same way."""
+
+    handshakes: tuple[tuple[Handshake, str], ...]
+    next_token: str | None
+
+    def render(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"Handshakes": [handshake_in_state(h, state) for h, state in self.handshakes]}
+        if self.next_token is not None:
+            out["NextToken"] = self.next_token
+        return out
+
+
+#: What a handler returns: a response structure, or one of the compact forms above.
+Output = dict[str, Any] | OneHandshake | HandshakeList
+
+
+def one_handshake(h: Handshake, now: dt.datetime) -> OneHandshake:
+    return OneHandshake(h, h.state(now))
 
 
 def handshake_in_state(h: Handshake, state: str) -> dict[str, Any]:
-    """The handshake as a response shows it when it is in ``state`` (everything else never changes)."""
+    """The handshake as a response shows it when it is in ``state`` (everything else never changes).
+
+    A page of handshakes spends most of its time here, so the common shapes (two parties, resources
+    at most two levels deep) are built without a loop or a call per item.
+    """
+    parties = h.parties
+    if len(parties) == 2:
+        first, second = parties
+        shown = [{"Id": first.id, "Type": first.type}, {"Id": second.id, "Type": second.type}]
+    else:
+        shown = [{"Id": p.id, "Type": p.type} for p in parties]
     return {
         "Id": h.id,
         "Arn": h.arn,
-        "Parties": [{"Id": p.id, "Type": p.type} for p in h.parties],
+        "Parties": shown,
         "State": state,
         "RequestedTimestamp": h.requested_at,
         "ExpirationTimestamp": h.expires_at,
@@ -33,10 +71,17 @@ def handshake_in_state(h: Handshake, state: str) -> dict[str, Any]:
 def _resources(resources: tuple[Resource, ...]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in resources:
-        item: dict[str, Any] = {"Value": r.value, "Type": r.type}
-        if r.children:
-            item["Resources"] = _resources(r.children)
-        out.append(item)
+        children = r.children
+        if not children:
+            out.append({"Value": r.value, "Type": r.type})
+            continue
+        inner: list[dict[str, Any]] = []
+        for c in children:
+            if c.children:
+                inner.append({"Value": c.value, "Type": c.type, "Resources": _resources(c.children)})
+            else:
+                inner.append({"Value": c.value, "Type": c.type})
+        out.append({"Value": r.value, "Type": r.type, "Resources": inner})
     return out
 
 
