@@ -26,7 +26,7 @@ from .model import (
 )
 from .transitions import Response, check_transition
 
-__all__ = ["Response", "can_see", "find_visible", "invite", "respond"]
+__all__ = ["Response", "can_see", "find_shown", "find_visible", "invite", "respond"]
 from .world import World
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -204,10 +204,16 @@ def _same_target(world: World, pending: Handshake, target: Party, recipient: Acc
 
 def find_visible(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> Handshake:
     """The handshake, if ``caller`` may see it: the sender organization's accounts and the recipient (A12)."""
+    return find_shown(world, caller, handshake_id, now)[0]
+
+
+def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> tuple[Handshake, str]:
+    """``find_visible``, with the state the handshake is in at ``now``."""
     handshake = world.handshakes.get(handshake_id)
-    if handshake is None or not handshake.visible(now) or not can_see(handshake, caller):
+    state = None if handshake is None else handshake.shown_state(now)
+    if state is None or not can_see(handshake, caller):  # type: ignore[arg-type]  # None gives no state
         raise errors.handshake_not_found()
-    return handshake
+    return handshake, state  # type: ignore[return-value]
 
 
 def can_see(handshake: Handshake, caller: Account) -> bool:

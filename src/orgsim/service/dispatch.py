@@ -90,10 +90,15 @@ class SimulatedAWS:
         if handler is None:
             raise UnsimulatedOperation(service, operation)
         with self.lock:
-            now = whole_milliseconds(self.clock())
+            now = self.clock()
+            extra = now.microsecond % 1000  # whole_milliseconds, inline: this runs on every call
+            if extra:
+                now -= _SUB_MILLISECOND[extra]
             self.last_seen = now
             request_id = self.ids.request_id()
-            self.world.settle(now)
+            world = self.world
+            if world.pending_account_requests:
+                world.settle(now)
             identity = self.identities.resolve(access_key_id)
             kept: Output | None = None
             error: Rejected | None = None
@@ -104,7 +109,7 @@ class SimulatedAWS:
                     injected = error is not None
                 if error is None:
                     validator(service, operation)(params)
-                    call = Call(operation, self.world, self.identities, self.tokens, identity, now)
+                    call = Call(operation, world, self.identities, self.tokens, identity, now)
                     kept = handler(call, params)
             except Rejected as rejected:
                 error = rejected

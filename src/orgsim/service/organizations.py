@@ -68,11 +68,10 @@ operation("CancelHandshake")(_respond("cancel"))
 
 @operation("DescribeHandshake")
 def describe_handshake(call: Call, params: Params) -> render.OneHandshake:
-    h = handshakes.find_visible(call.world, call.caller, params["HandshakeId"], call.now)
-    return render.one_handshake(h, call.now)
+    return render.shown_handshake(handshakes.find_shown(call.world, call.caller, params["HandshakeId"], call.now))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is several times dearer to make, once per call
 class _PageRequest:
     """A list request whose input is validated: its token scope, and where its page starts."""
 
@@ -95,7 +94,7 @@ def _page_request(call: Call, params: Params, scope: str) -> _PageRequest:
     return _PageRequest(scope, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _HandshakeListing:
     action: str | None
     parent: str | None

@@ -41,7 +41,16 @@ Output = dict[str, Any] | OneHandshake | HandshakeList
 
 
 def one_handshake(h: Handshake, now: dt.datetime) -> OneHandshake:
-    return OneHandshake(h, h.state(now))
+    return _new(OneHandshake, (h, h.state(now)))
+
+
+def shown_handshake(found: tuple[Handshake, str]) -> OneHandshake:
+    """A (handshake, state) pair as an output."""
+    return _new(OneHandshake, found)
+
+
+#: Makes a named tuple from a tuple without the Python-level ``__new__`` it generates (a third cheaper).
+_new = tuple.__new__
 
 
 def handshake_in_state(h: Handshake, state: str) -> dict[str, Any]:
