@@ -48,7 +48,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orgsim
-from orgsim.service.dispatch import HANDLERS, SimulatedAWS
+from orgsim.service.dispatch import HANDLERS, Route, SimulatedAWS
 from orgsim.service.schema import java_pattern
 
 ORGSIM_DIR = Path(orgsim.__file__).parent
@@ -262,13 +262,13 @@ def world(orgsim: orgsim.Simulation, monkeypatch: pytest.MonkeyPatch) -> World:
     w.client(MEMBER, "organizations").accept_handshake(HandshakeId=joined)
     mgmt.invite_account_to_organization(Target={"Id": INVITEE, "Type": "ACCOUNT"}, Notes="pending")
 
-    original = SimulatedAWS.handle
+    original = SimulatedAWS.answer
 
-    def watched(self: SimulatedAWS, service: str, operation: str, params: Any, key: str | None) -> Any:
-        w.received.append({"operation": operation, "params": copy.deepcopy(params)})
-        return original(self, service, operation, params, key)
+    def watched(self: SimulatedAWS, route: Route, params: Any, key: str | None) -> Any:
+        w.received.append({"operation": route.operation, "params": copy.deepcopy(params)})
+        return original(self, route, params, key)
 
-    monkeypatch.setattr(SimulatedAWS, "handle", watched)
+    monkeypatch.setattr(SimulatedAWS, "answer", watched)
     return w
 
 

@@ -21,10 +21,10 @@ from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.client import BaseClient
 from botocore.credentials import RefreshableCredentials
 from botocore.endpoint import Endpoint
-from botocore.model import OperationModel, StructureShape
+from botocore.model import OperationModel, ServiceModel, StructureShape
 
 from ..errors import RealAWSRequestBlocked, UnsimulatedOperation
-from ..service.dispatch import Outcome, SimulatedAWS
+from ..service.dispatch import Outcome, SimulatedAWS, route
 from .wire import api_params
 
 SERVICES: Final = ("organizations", "sts")
@@ -85,12 +85,12 @@ def _answer(
     target = _target
     if target is None:
         return None
-    service = model.service_model.service_name
-    operation = model.name
-    if not target.simulates(service, operation):
+    service_model = model.service_model
+    found = route(service_model.service_name, model.name)
+    if found is None:
         if _passthrough:
             return None
-        raise UnsimulatedOperation(model.service_model.service_id, operation)
+        raise UnsimulatedOperation(service_model.service_id, model.name)
     # What the service would receive: the serialised request, decoded as its protocol decodes it.
     try:
         received = api_params(model, params)
@@ -99,8 +99,8 @@ def _answer(
         # botocore itself raises this when it prepares the request, right after this event,
         # before anything is sent (and the backstop would stop it if it ever did get that far).
         return None
-    outcome = target.handle(service, operation, received, _access_key_id(request_signer))
-    return _to_botocore(outcome, model)
+    outcome = target.answer(found, received, _access_key_id(request_signer))
+    return _to_botocore(outcome, service_model)
 
 
 def _access_key_id(request_signer: Any) -> str | None:
@@ -149,26 +149,27 @@ class _HTTPResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no typ
         self._headers = value
 
 
-def _to_botocore(outcome: Outcome, model: OperationModel) -> tuple[AWSResponse, dict[str, Any]]:
-    record = outcome.record
+def _to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSResponse, dict[str, Any]]:
+    output, record = outcome
     request_id = record.request_id
-    protocol = model.service_model.protocol
+    protocol = service_model.protocol
     headers = {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE[protocol]}
     error = record.error
     if error is None:
-        parsed: dict[str, Any] = outcome.output  # type: ignore[assignment]  # set when error is None
-        parsed["ResponseMetadata"] = {
-            "RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": dict(headers), "RetryAttempts": 0
+        assert output is not None
+        # HTTPHeaders shares the response's dict: the response keeps it only to build its HeadersDict.
+        output["ResponseMetadata"] = {
+            "RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": headers, "RetryAttempts": 0
         }
-        return _HTTPResponse(200, headers), parsed
+        return _HTTPResponse(200, headers), output
     status = 500 if error.code == "ServiceException" else 400
-    parsed = {
+    parsed: dict[str, Any] = {
         "Error": {"Code": error.code, "Message": error.message},
         "ResponseMetadata": _metadata(request_id, status, headers),
     }
     if protocol == "query":
         parsed["Error"]["Type"] = "Sender"
-    members = _error_members(model.service_model.service_name, error.code, model)
+    members = _error_members(service_model, error.code)
     if "Message" in members:
         parsed["Message"] = error.message
     if "Reason" in members and error.reason is not None:
@@ -182,16 +183,16 @@ _CONTENT_TYPE: Final = {"json": "application/x-amz-json-1.1", "query": "text/xml
 
 
 def _metadata(request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:
-    return {"RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": dict(headers), "RetryAttempts": 0}
+    return {"RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0}
 
 
-def _error_members(service: str, code: str, model: OperationModel) -> frozenset[str]:
+def _error_members(service_model: ServiceModel, code: str) -> frozenset[str]:
     """The members the error shape ``code`` has in the caller's model (empty when unmodeled)."""
-    key = (service, code)
+    key = (service_model.service_name, code)
     found = _ERROR_MEMBERS.get(key)
     if found is None:
         try:
-            shape = model.service_model.shape_for(code)
+            shape = service_model.shape_for(code)
         except Exception:  # botocore raises NoShapeFoundError for unmodeled codes
             found = frozenset()
         else:

@@ -54,7 +54,7 @@ def list_create_account_status(call: Call, params: Params) -> dict[str, Any]:
     scope = f"ListCreateAccountStatus:{call.identity.account_id}:{','.join(sorted(states))}"
     token = params.get("NextToken")
     after = call.tokens.read(token, scope) if token is not None else None
-    found, more = page(
+    found, _, more = page(
         org.account_requests,
         lambda r: f"{r.seq:012d}",
         after,

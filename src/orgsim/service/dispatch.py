@@ -29,6 +29,32 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 
 _new_record = tuple.__new__
 
+
+class Route(NamedTuple):
+    """How the simulation answers one operation: its service's handlers and the operation's input check.
+    The handler itself is looked up at every call, so that one replaced in ``HANDLERS`` takes effect."""
+
+    service: str
+    operation: str
+    handlers: dict[str, Handler]
+    check: Callable[[Any], None]
+
+
+_ROUTES: dict[tuple[str, str], Route] = {}
+
+
+def route(service: str, operation: str) -> Route | None:
+    """The route for ``operation``, or None when orgsim does not simulate it. Made on first use
+    (compiling an operation's input check reads botocore's model) and kept."""
+    found = _ROUTES.get((service, operation))
+    if found is None:
+        handlers = HANDLERS.get(service, {})
+        if operation not in handlers:
+            return None
+        found = _ROUTES[service, operation] = Route(service, operation, handlers, validator(service, operation))
+    return found
+
+
 class Outcome(NamedTuple):
     """What one call produced: the output structure (None on error) and the call's record."""
 
@@ -86,7 +112,15 @@ class SimulatedAWS:
     def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> Outcome:
         """Answer one call and record it in ``calls``. Raises ``UnsimulatedOperation`` for operations
         orgsim does not have (those are not recorded)."""
-        handler = HANDLERS.get(service, {}).get(operation)
+        found = route(service, operation)
+        if found is None:
+            raise UnsimulatedOperation(service, operation)
+        return self.answer(found, params, access_key_id)
+
+    def answer(self, route: Route, params: Params, access_key_id: str | None) -> Outcome:
+        """``handle``, for a caller that has looked the route up (the botocore adapter, once per call)."""
+        service, operation, handlers, check = route
+        handler = handlers.get(operation)
         if handler is None:
             raise UnsimulatedOperation(service, operation)
         with self.lock:
@@ -108,7 +142,7 @@ class SimulatedAWS:
                     error = self.faults.answer(service, operation, identity.account_id, now)
                     injected = error is not None
                 if error is None:
-                    validator(service, operation)(params)
+                    check(params)
                     call = Call(operation, world, self.identities, self.tokens, identity, now)
                     kept = handler(call, params)
             except Rejected as rejected:

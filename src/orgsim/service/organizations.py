@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain import handshakes
 from ..domain.errors import invalid_input
@@ -15,6 +15,9 @@ from .call import Call, Handler, Params
 from .pagination import DEFAULT_PAGE_SIZE, page
 
 OPERATIONS: dict[str, Handler] = {}
+
+T = TypeVar("T")
+S = TypeVar("S")
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
@@ -80,11 +83,11 @@ class _PageRequest:
     limit: int
 
     def respond(
-        self, call: Call, items: Sequence[Any], position: Callable[[Any], str], show: Callable[[Any], Any]
-    ) -> tuple[list[Any], str | None]:
-        """The page, and the NextToken to send (None on the last page). See ``pagination.page``."""
-        found, more = page(items, position, self.after, self.limit, show)
-        return found, None if more is None else call.tokens.mint(self.scope, more)
+        self, call: Call, items: Sequence[T], position: Callable[[T], str], show: Callable[[T], S | None]
+    ) -> tuple[list[T], list[S], str | None]:
+        """The page, what it shows, and the NextToken to send (None on the last page). See ``pagination.page``."""
+        kept, shown, more = page(items, position, self.after, self.limit, show)
+        return kept, shown, None if more is None else call.tokens.mint(self.scope, more)
 
 
 def _page_request(call: Call, params: Params, scope: str) -> _PageRequest:
@@ -118,14 +121,13 @@ def _handshake_page(call: Call, listing: _HandshakeListing, items: Sequence[Hand
     action = listing.action
     parent = listing.parent
 
-    def show(h: Handshake) -> tuple[Handshake, str] | None:
+    def show(h: Handshake) -> str | None:
         if (action is not None and h.action != action) or (parent is not None and h.parent_id != parent):
             return None
-        state = h.shown_state(now)
-        return None if state is None else (h, state)
+        return h.shown_state(now)
 
-    found, token = listing.request.respond(call, items, _ORDER_KEY, show)
-    return render.HandshakeList(tuple(found), token)
+    found, states, token = listing.request.respond(call, items, _ORDER_KEY, show)
+    return render.HandshakeList(found, states, token)
 
 
 _ORDER_KEY = operator.attrgetter("order_key")
@@ -157,7 +159,7 @@ def list_accounts(call: Call, params: Params) -> dict[str, Any]:
     # In the order accounts joined; a position is the join sequence, so a member leaving
     # between two pages does not make the next page skip anyone.
     members = list(world.member_accounts(org))
-    found, token = request.respond(call, members, lambda a: f"{a.join_seq:012d}", lambda a: a)
+    found, _, token = request.respond(call, members, lambda a: f"{a.join_seq:012d}", lambda a: a)
     result: dict[str, Any] = {"Accounts": [render.account(a, org) for a in found]}
     if token is not None:
         result["NextToken"] = token

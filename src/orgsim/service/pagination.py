@@ -60,22 +60,22 @@ def page(
     after: str | None,
     limit: int,
     show: Callable[[T], S | None],
-) -> tuple[list[S], str | None]:
-    """Up to ``limit`` items whose position is greater than ``after`` (all, when None), as ``show``
-    presents them; ``show`` returns None for an item the list leaves out.
+) -> tuple[list[T], list[S], str | None]:
+    """Up to ``limit`` items whose position is greater than ``after`` (all, when None), and what ``show``
+    made of each; ``show`` returns None for an item the list leaves out.
 
-    ``items`` are sorted by ``position``. Returns the page and the position to continue after,
-    or None when nothing shown remains.
+    ``items`` are sorted by ``position``. Returns the page's items, what they show (the same length),
+    and the position to continue after, or None when nothing shown remains.
     """
     start = 0 if after is None else bisect_right(items, after, key=position)
-    out: list[S] = []
-    last = None
+    kept: list[T] = []
+    shown: list[S] = []
     for index in range(start, len(items)):
         item = items[index]
-        shown = show(item)
-        if shown is not None:
-            if len(out) == limit:
-                return out, position(last)  # type: ignore[arg-type]  # set with the first item shown
-            out.append(shown)
-            last = item
-    return out, None
+        seen = show(item)
+        if seen is not None:
+            if len(kept) == limit:
+                return kept, shown, position(kept[-1])
+            kept.append(item)
+            shown.append(seen)
+    return kept, shown, None

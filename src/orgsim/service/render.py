@@ -24,13 +24,15 @@ class OneHandshake(NamedTuple):
 
 
 class HandshakeList(NamedTuple):
-    """An output that lists handshakes (``{"Handshakes": [...], "NextToken": ...}``), kept the same way."""
+    """An output that lists handshakes (``{"Handshakes": [...], "NextToken": ...}``), kept the same way:
+    the handshakes, and the state each showed. Lists, not tuples: nothing changes them once made."""
 
-    handshakes: tuple[tuple[Handshake, str], ...]
+    handshakes: list[Handshake]
+    states: list[str]
     next_token: str | None
 
     def render(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"Handshakes": [handshake_in_state(h, state) for h, state in self.handshakes]}
+        out: dict[str, Any] = {"Handshakes": [handshake_in_state(h, s) for h, s in zip(self.handshakes, self.states)]}
         if self.next_token is not None:
             out["NextToken"] = self.next_token
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -264,25 +265,15 @@ def _string(shape: Shape, path: str, errors: _Errors) -> Check:
     raw_pattern = shape.metadata.get("pattern")
     pattern = java_pattern(raw_pattern).fullmatch if raw_pattern and raw_pattern != r"[\s\S]*" else None
     enum = frozenset(shape.enum) if shape.enum else None
+    # Bounds that always hold when the model sets none: one chained comparison checks both.
+    shortest = 0 if low is None else low
+    longest = sys.maxsize if high is None else high
 
     def check(value: Any) -> None:
         if not isinstance(value, str):
             raise errors.wrong_type(path, "a string")
-        size = len(value)
-        if low is not None and size < low:
-            raise errors.broken(
-                path,
-                "MIN_LENGTH_EXCEEDED",
-                f"You provided a value shorter than {low} for {path}.",
-                f"Member must have length greater than or equal to {low}",
-            )
-        if high is not None and size > high:
-            raise errors.broken(
-                path,
-                "MAX_LENGTH_EXCEEDED",
-                f"You provided a value longer than {high} for {path}.",
-                f"Member must have length less than or equal to {high}",
-            )
+        if not shortest <= len(value) <= longest:
+            raise _length_error(value)
         if enum is not None and value not in enum:
             raise errors.broken(
                 path,
@@ -294,6 +285,21 @@ def _string(shape: Shape, path: str, errors: _Errors) -> Check:
             raise errors.broken(
                 path, "INVALID_PATTERN", _PATTERN_MESSAGE, f"Member must satisfy regular expression pattern: {raw_pattern}"
             )
+
+    def _length_error(value: str) -> Rejected:
+        if len(value) < shortest:
+            return errors.broken(
+                path,
+                "MIN_LENGTH_EXCEEDED",
+                f"You provided a value shorter than {low} for {path}.",
+                f"Member must have length greater than or equal to {low}",
+            )
+        return errors.broken(
+            path,
+            "MAX_LENGTH_EXCEEDED",
+            f"You provided a value longer than {high} for {path}.",
+            f"Member must have length less than or equal to {high}",
+        )
 
     return check
 
