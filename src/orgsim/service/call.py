@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain.model import Account
 from ..domain.world import World
@@ -14,8 +13,9 @@ from .pagination import Tokens
 from .render import Output
 
 
-@dataclass
-class Call:
+class Call(NamedTuple):
+    """One call being answered. A named tuple: dispatch makes one per call, with ``tuple.__new__``."""
+
     operation: str
     world: World
     identities: Identities

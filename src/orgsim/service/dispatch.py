@@ -40,18 +40,19 @@ class Route(NamedTuple):
     check: Callable[[Any], None]
 
 
-_ROUTES: dict[tuple[str, str], Route] = {}
+_ROUTES: dict[str, dict[str, Route]] = {service: {} for service in HANDLERS}
+_NO_ROUTES: dict[str, Route] = {}
 
 
 def route(service: str, operation: str) -> Route | None:
     """The route for ``operation``, or None when orgsim does not simulate it. Made on first use
     (compiling an operation's input check reads botocore's model) and kept."""
-    found = _ROUTES.get((service, operation))
+    found = _ROUTES.get(service, _NO_ROUTES).get(operation)
     if found is None:
         handlers = HANDLERS.get(service, {})
         if operation not in handlers:
             return None
-        found = _ROUTES[service, operation] = Route(service, operation, handlers, validator(service, operation))
+        found = _ROUTES[service][operation] = Route(service, operation, handlers, validator(service, operation))
     return found
 
 
@@ -143,7 +144,7 @@ class SimulatedAWS:
                     injected = error is not None
                 if error is None:
                     check(params)
-                    call = Call(operation, world, self.identities, self.tokens, identity, now)
+                    call = _new_record(Call, (operation, world, self.identities, self.tokens, identity, now))
                     kept = handler(call, params)
             except Rejected as rejected:
                 error = rejected

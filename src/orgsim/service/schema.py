@@ -193,7 +193,7 @@ def _typed(kind: type, description: str, path: str, errors: _Errors) -> Check:
 
 def _timestamp(path: str, errors: _Errors) -> Check:
     def check(value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, dt.datetime | int | float | str):
+        if isinstance(value, bool) or not isinstance(value, (dt.datetime, int, float, str)):
             raise errors.wrong_type(path, "a timestamp")
 
     return check
@@ -230,7 +230,7 @@ def _list(shape: Shape, path: str, errors: _Errors) -> Check:
     high = shape.metadata.get("max")
 
     def check(value: Any) -> None:
-        if not isinstance(value, list | tuple):
+        if not isinstance(value, (list, tuple)):  # a tuple of types: a union would be made at every call
             raise errors.wrong_type(path, "a list")
         if low is not None and len(value) < low:
             raise errors.broken(
