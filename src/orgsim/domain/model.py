@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 _TIME_ORIGIN: Final = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -89,6 +89,17 @@ class Resource:
     children: tuple[Resource, ...] = ()
 
 
+#: A handshake's layout: its number of parties, and its resources as a tree of tuples, one per
+#: resource holding its children's trees (so a resource without children is ``()``). An invitation
+#: to an account: ``(2, (((), (), ()), ()))``, an organization with three details, then the account.
+Layout = tuple[int, tuple[Any, ...]]
+_LAYOUTS: dict[Layout, Layout] = {}
+
+
+def _tree_layout(resources: tuple[Resource, ...]) -> tuple[Any, ...]:
+    return tuple(_tree_layout(r.children) for r in resources)
+
+
 @dataclass(eq=False, slots=True)
 class Handshake:
     """A handshake. Its public state is derived from the stored one and ``now``.
@@ -118,10 +129,15 @@ class Handshake:
     #: Where the handshake sorts in every list: by RequestedTimestamp, then Id (spec section 9).
     #: A string, so that it compares as it sorts and can travel inside a NextToken.
     order_key: str = field(init=False)
+    #: How many parties, and how the resource tree nests (see ``Layout``). Handshakes of one
+    #: layout share one tuple, so that code that shows them can be made once per layout.
+    layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:
         micros = (self.requested_at - _TIME_ORIGIN) // dt.timedelta(microseconds=1)
         self.order_key = f"{micros:020d}/{self.id}"
+        layout = (len(self.parties), _tree_layout(self.resources))
+        self.layout = _LAYOUTS.setdefault(layout, layout)
 
     def state(self, now: dt.datetime) -> str:
         state = self.stored_state

