@@ -161,7 +161,11 @@ def _to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSResp
         output["ResponseMetadata"] = {
             "RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": headers, "RetryAttempts": 0
         }
-        return _HTTPResponse(200, headers), output
+        # _HTTPResponse(200, headers), without a Python-level __init__ call: every success makes one.
+        response = _new_object(_HTTPResponse)
+        response.status_code = 200
+        response._plain_headers = headers
+        return response, output
     status = 500 if error.code == "ServiceException" else 400
     parsed: dict[str, Any] = {
         "Error": {"Code": error.code, "Message": error.message},
@@ -179,6 +183,7 @@ def _to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSResp
     return _HTTPResponse(status, headers), parsed
 
 
+_new_object = object.__new__
 _CONTENT_TYPE: Final = {"json": "application/x-amz-json-1.1", "query": "text/xml"}
 
 
