@@ -19,7 +19,7 @@ from .identity import Identities
 from .log import CallLog, RecordedCall
 from .pagination import Tokens
 from .render import Output
-from .schema import validator
+from .input_checks import validator
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "organizations": organizations.OPERATIONS,

@@ -1,30 +1,21 @@
-"""Input validation driven by botocore's service models, as the real service validates on its side.
+"""botocore's service models as orgsim reads them: shapes, patterns, and how a service refuses input.
 
 botocore checks only required members, types and minimums before sending, and not at all when a
 client is built with ``parameter_validation=False``. The server checks the rest: lengths, patterns and
 enums give ``InvalidInputException`` with a ``Reason``; a value of the wrong JSON type never gets past
 the deserializer and comes back as ``SerializationException``. Query-protocol services (STS) answer
-every malformed input with ``ValidationError`` instead.
+every malformed input with ``ValidationError`` instead. ``input_checks`` compiles the checks.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
-import sys
-from collections.abc import Callable, Mapping
-from typing import Any
 
 from botocore.loaders import Loader
-from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+from botocore.model import ServiceModel, StructureShape
 
 from ..domain.errors import Rejected, invalid_input
-
-Check = Callable[[Any], None]
-
-_PATTERN_MESSAGE = "You provided a value that does not match the required pattern."
-
 
 @functools.cache
 def service_model(name: str) -> ServiceModel:
@@ -46,22 +37,6 @@ def _member_names(service: str, shape_name: str) -> frozenset[str]:
 
 def enum_values(service: str, shape_name: str) -> tuple[str, ...]:
     return tuple(service_model(service).shape_for(shape_name).enum)
-
-
-@functools.cache
-def validator(service: str, operation: str) -> Check:
-    """A function that raises ``Rejected`` for input the real service would refuse."""
-    model = service_model(service)
-    op: OperationModel = model.operation_model(operation)
-    if op.input_shape is None:
-        return _accept_anything
-    if model.protocol == "query":
-        return _compile(op.input_shape, "", _QueryErrors())
-    return _compile(op.input_shape, op.input_shape.name, _Errors())
-
-
-def _accept_anything(value: Any) -> None:
-    return None
 
 
 def serialization_error(message: str) -> Rejected:
@@ -134,7 +109,7 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-class _Errors:
+class JsonErrors:
     """How a protocol refuses bad input. JSON (Organizations): ``SerializationException`` for a value
     of the wrong type, ``InvalidInputException`` with a ``Reason`` for a broken rule."""
 
@@ -148,7 +123,7 @@ class _Errors:
         return f"{path}.{name}"
 
 
-class _QueryErrors(_Errors):
+class QueryErrors(JsonErrors):
     """The query protocol (STS): every malformed input is a ``ValidationError``, worded as AWS words it."""
 
     def wrong_type(self, path: str, description: str) -> Rejected:
@@ -164,166 +139,5 @@ class _QueryErrors(_Errors):
         return f"{path}.{lower}" if path else lower
 
 
-def _compile(shape: Shape, path: str, errors: _Errors) -> Check:
-    kind = shape.type_name
-    if kind == "structure":
-        return _structure(shape, path, errors)
-    if kind == "list":
-        return _list(shape, path, errors)
-    if kind == "string":
-        return _string(shape, path, errors)
-    if kind in ("integer", "long"):
-        return _integer(shape, path, errors)
-    if kind == "boolean":
-        return _typed(bool, "a boolean", path, errors)
-    if kind == "timestamp":
-        return _timestamp(path, errors)
-    if kind == "map":
-        return _typed(dict, "a map", path, errors)
-    return _accept_anything
-
-
-def _typed(kind: type, description: str, path: str, errors: _Errors) -> Check:
-    def check(value: Any) -> None:
-        if not isinstance(value, kind):
-            raise errors.wrong_type(path, description)
-
-    return check
-
-
-def _timestamp(path: str, errors: _Errors) -> Check:
-    def check(value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, (dt.datetime, int, float, str)):
-            raise errors.wrong_type(path, "a timestamp")
-
-    return check
-
-
-def _structure(shape: Shape, path: str, errors: _Errors) -> Check:
-    assert isinstance(shape, StructureShape)
-    required = set(shape.required_members)
-    members = [
-        (name, errors.value_path(path, name), name in required) for name in shape.members
-    ]
-    checks = [_compile(shape.members[name], where, errors) for name, where, _ in members]
-
-    def check(value: Any) -> None:
-        # Asking the Mapping ABC costs more than the rest of a small structure's check: dicts skip it.
-        if type(value) is not dict and not isinstance(value, Mapping):
-            raise errors.wrong_type(path or shape.name, "a structure")
-        for (name, where, is_required), sub in zip(members, checks):
-            item = value.get(name)
-            if item is None:
-                if is_required:
-                    raise errors.broken(
-                        where, "INPUT_REQUIRED", f"You must provide a value for {name}.", "Member must not be null"
-                    )
-                continue
-            sub(item)
-
-    return check
-
-
-def _list(shape: Shape, path: str, errors: _Errors) -> Check:
-    member = _compile(shape.member, f"{path}.member", errors)
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
-
-    def check(value: Any) -> None:
-        if not isinstance(value, (list, tuple)):  # a tuple of types: a union would be made at every call
-            raise errors.wrong_type(path, "a list")
-        if low is not None and len(value) < low:
-            raise errors.broken(
-                path,
-                "MIN_LENGTH_EXCEEDED",
-                f"You provided fewer than {low} items for {path}.",
-                f"Member must have length greater than or equal to {low}",
-            )
-        if high is not None and len(value) > high:
-            raise errors.broken(
-                path,
-                "MAX_LENGTH_EXCEEDED",
-                f"You provided more than {high} items for {path}.",
-                f"Member must have length less than or equal to {high}",
-            )
-        for item in value:
-            if item is None:
-                raise errors.broken(
-                    path,
-                    "INVALID_LIST_MEMBER",
-                    f"You provided a list with an empty member ({path}).",
-                    "Member must not be null",
-                )
-            member(item)
-
-    return check
-
-
-def _string(shape: Shape, path: str, errors: _Errors) -> Check:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
-    raw_pattern = shape.metadata.get("pattern")
-    pattern = java_pattern(raw_pattern).fullmatch if raw_pattern and raw_pattern != r"[\s\S]*" else None
-    enum = frozenset(shape.enum) if shape.enum else None
-    # Bounds that always hold when the model sets none: one chained comparison checks both.
-    shortest = 0 if low is None else low
-    longest = sys.maxsize if high is None else high
-
-    def check(value: Any) -> None:
-        if not isinstance(value, str):
-            raise errors.wrong_type(path, "a string")
-        if not shortest <= len(value) <= longest:
-            raise _length_error(value)
-        if enum is not None and value not in enum:
-            raise errors.broken(
-                path,
-                "INVALID_ENUM",
-                f"You specified an invalid value for {path}.",
-                f"Member must satisfy enum value set: [{', '.join(sorted(enum))}]",
-            )
-        if pattern is not None and pattern(value) is None:
-            raise errors.broken(
-                path, "INVALID_PATTERN", _PATTERN_MESSAGE, f"Member must satisfy regular expression pattern: {raw_pattern}"
-            )
-
-    def _length_error(value: str) -> Rejected:
-        if len(value) < shortest:
-            return errors.broken(
-                path,
-                "MIN_LENGTH_EXCEEDED",
-                f"You provided a value shorter than {low} for {path}.",
-                f"Member must have length greater than or equal to {low}",
-            )
-        return errors.broken(
-            path,
-            "MAX_LENGTH_EXCEEDED",
-            f"You provided a value longer than {high} for {path}.",
-            f"Member must have length less than or equal to {high}",
-        )
-
-    return check
-
-
-def _integer(shape: Shape, path: str, errors: _Errors) -> Check:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
-
-    def check(value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise errors.wrong_type(path, "an integer")
-        if low is not None and value < low:
-            raise errors.broken(
-                path,
-                "MIN_VALUE_EXCEEDED",
-                f"You provided a value smaller than {low} for {path}.",
-                f"Member must have value greater than or equal to {low}",
-            )
-        if high is not None and value > high:
-            raise errors.broken(
-                path,
-                "MAX_VALUE_EXCEEDED",
-                f"You provided a value larger than {high} for {path}.",
-                f"Member must have value less than or equal to {high}",
-            )
-
-    return check
+#: How a protocol refuses bad input (``JsonErrors`` or ``QueryErrors``).
+ErrorDialect = JsonErrors
