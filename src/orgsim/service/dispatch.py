@@ -96,8 +96,7 @@ class SimulatedAWS:
 
     def now(self) -> dt.datetime:
         """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps)."""
-        now = self.clock()
-        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+        return whole_milliseconds(self.clock())
 
     def observe(self) -> dt.datetime:
         """The simulated time for a look at the world from outside a call (snapshots, seeding).
@@ -126,7 +125,7 @@ class SimulatedAWS:
             raise UnsimulatedOperation(service, operation)
         with self.lock:
             now = self.clock()
-            extra = now.microsecond % 1000  # whole_milliseconds, inline: this runs on every call
+            extra = now.microsecond % 1000  # whole_milliseconds(now), inline: this runs on every call
             if extra:
                 now -= _SUB_MILLISECOND[extra]
             self.last_seen = now
