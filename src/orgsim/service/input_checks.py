@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore.model import OperationModel, Shape, StructureShape
 
@@ -135,7 +135,9 @@ class _Source:
             item = self.fresh_local()
             self.emit(depth, f"{item} = {var}.get({self.name_for(name, 'member')})")
             if name in required:
-                missing = self.broken(where, "INPUT_REQUIRED", f"You must provide a value for {name}.", "Member must not be null")
+                missing = self.broken(
+                    where, "INPUT_REQUIRED", f"You must provide a value for {name}.", "Member must not be null"
+                )
                 self.refuse(depth, f"{item} is None", missing)
                 self.value(member, where, item, depth)
             else:
@@ -147,24 +149,7 @@ class _Source:
 
     def list(self, shape: Shape, path: str, var: str, depth: int) -> None:
         self.refuse(depth, f"not isinstance({var}, (list, tuple))", self.wrong_type(path, "a list"))
-        low = shape.metadata.get("min")
-        high = shape.metadata.get("max")
-        if low:  # a minimum of 0 refuses nothing
-            too_few = self.broken(
-                path,
-                "MIN_LENGTH_EXCEEDED",
-                f"You provided fewer than {low} items for {path}.",
-                f"Member must have length greater than or equal to {low}",
-            )
-            self.refuse(depth, f"len({var}) < {self.number(low)}", too_few)
-        if high is not None:
-            too_many = self.broken(
-                path,
-                "MAX_LENGTH_EXCEEDED",
-                f"You provided more than {high} items for {path}.",
-                f"Member must have length less than or equal to {high}",
-            )
-            self.refuse(depth, f"len({var}) > {self.number(high)}", too_many)
+        self.limits(shape, path, f"len({var})", _ITEMS, depth)
         item = self.fresh_local()
         self.emit(depth, f"for {item} in {var}:")
         empty = self.broken(
@@ -175,24 +160,7 @@ class _Source:
 
     def string(self, shape: Shape, path: str, var: str, depth: int) -> None:
         self.refuse(depth, f"not isinstance({var}, str)", self.wrong_type(path, "a string"))
-        low = shape.metadata.get("min")
-        high = shape.metadata.get("max")
-        if low:  # a minimum length of 0 refuses nothing
-            too_short = self.broken(
-                path,
-                "MIN_LENGTH_EXCEEDED",
-                f"You provided a value shorter than {low} for {path}.",
-                f"Member must have length greater than or equal to {low}",
-            )
-            self.refuse(depth, f"len({var}) < {self.number(low)}", too_short)
-        if high is not None:
-            too_long = self.broken(
-                path,
-                "MAX_LENGTH_EXCEEDED",
-                f"You provided a value longer than {high} for {path}.",
-                f"Member must have length less than or equal to {high}",
-            )
-            self.refuse(depth, f"len({var}) > {self.number(high)}", too_long)
+        self.limits(shape, path, f"len({var})", _LENGTH, depth)
         if shape.enum:
             enum = frozenset(shape.enum)
             off_list = self.broken(
@@ -214,21 +182,49 @@ class _Source:
         self.refuse(
             depth, f"isinstance({var}, bool) or not isinstance({var}, int)", self.wrong_type(path, "an integer")
         )
-        low = shape.metadata.get("min")
-        high = shape.metadata.get("max")
-        if low is not None:
-            too_small = self.broken(
-                path,
-                "MIN_VALUE_EXCEEDED",
-                f"You provided a value smaller than {low} for {path}.",
-                f"Member must have value greater than or equal to {low}",
+        self.limits(shape, path, var, _VALUE, depth)
+
+    def limits(self, shape: Shape, path: str, measured: str, wording: _Wording, depth: int) -> None:
+        """Refuse ``measured`` (a length, or the value itself) outside the shape's min and max."""
+        for bound, comparison, (reason, message, constraint) in (
+            (shape.metadata.get("min"), "<", wording.below),
+            (shape.metadata.get("max"), ">", wording.above),
+        ):
+            if bound is None or (bound == 0 and comparison == "<" and wording is not _VALUE):
+                continue  # no rule, or a minimum length of 0, which refuses nothing
+            error = self.broken(
+                path, reason, message.format(bound=bound, path=path), constraint.format(bound=bound)
             )
-            self.refuse(depth, f"{var} < {self.number(low)}", too_small)
-        if high is not None:
-            too_large = self.broken(
-                path,
-                "MAX_VALUE_EXCEEDED",
-                f"You provided a value larger than {high} for {path}.",
-                f"Member must have value less than or equal to {high}",
-            )
-            self.refuse(depth, f"{var} > {self.number(high)}", too_large)
+            self.refuse(depth, f"{measured} {comparison} {self.number(bound)}", error)
+
+
+class _Wording(NamedTuple):
+    """How the errors for a value below its minimum and above its maximum read: (reason, message,
+    constraint), with ``{bound}`` and ``{path}`` to fill in."""
+
+    below: tuple[str, str, str]
+    above: tuple[str, str, str]
+
+
+_LONGER = "Member must have length greater than or equal to {bound}"
+_SHORTER = "Member must have length less than or equal to {bound}"
+_ITEMS = _Wording(
+    ("MIN_LENGTH_EXCEEDED", "You provided fewer than {bound} items for {path}.", _LONGER),
+    ("MAX_LENGTH_EXCEEDED", "You provided more than {bound} items for {path}.", _SHORTER),
+)
+_LENGTH = _Wording(
+    ("MIN_LENGTH_EXCEEDED", "You provided a value shorter than {bound} for {path}.", _LONGER),
+    ("MAX_LENGTH_EXCEEDED", "You provided a value longer than {bound} for {path}.", _SHORTER),
+)
+_VALUE = _Wording(
+    (
+        "MIN_VALUE_EXCEEDED",
+        "You provided a value smaller than {bound} for {path}.",
+        "Member must have value greater than or equal to {bound}",
+    ),
+    (
+        "MAX_VALUE_EXCEEDED",
+        "You provided a value larger than {bound} for {path}.",
+        "Member must have value less than or equal to {bound}",
+    ),
+)
