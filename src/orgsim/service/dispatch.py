@@ -16,10 +16,10 @@ from . import organizations, sts
 from .call import Call, Handler, Params
 from .faults import Faults
 from .identity import Identities
+from .input_checks import validator
 from .log import CallLog, RecordedCall
 from .pagination import Tokens
 from .render import Output
-from .input_checks import validator
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "organizations": organizations.OPERATIONS,
@@ -105,9 +105,6 @@ class SimulatedAWS:
         self.world.settle(now)
         self.last_seen = now
         return now
-
-    def simulates(self, service: str, operation: str) -> bool:
-        return operation in HANDLERS.get(service, {})
 
     def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> Outcome:
         """Answer one call and record it in ``calls``. Raises ``UnsimulatedOperation`` for operations
