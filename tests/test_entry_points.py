@@ -4,6 +4,7 @@ orgsim.current(); options; every simulation starts empty."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import boto3
@@ -247,3 +248,57 @@ def test_credentials_do_not_outlive_their_simulation() -> None:
     with orgsim.simulate(default_account_id="000011112222"):
         # Keys the first simulation issued mean nothing to the second: the caller is its default account.
         assert client.get_caller_identity()["Account"] == "000011112222"
+
+
+def test_a_decorating_simulation_stands_for_the_running_call() -> None:
+    sim = orgsim.simulate(default_account_id="000011112222")
+    runs: list[Simulation] = []
+
+    @sim
+    def work() -> str:
+        runs.append(orgsim.current())
+        client = sim.session("000011112222").client("organizations")  # through the decorating object
+        org_id: str = client.create_organization()["Organization"]["Id"]
+        assert sim.organizations[0].id == org_id
+        assert [c.operation for c in sim.calls] == ["CreateOrganization"]
+        return org_id
+
+    first, second = work(), work()
+    assert first != second  # each call had a fresh simulation of its own
+    assert runs[0] is not runs[1] and runs[0] is not sim
+    with pytest.raises(RuntimeError, match="decorates functions"):
+        sim.session("000011112222")  # between calls there is nothing to stand for
+
+
+def test_a_decorating_simulation_stands_for_the_running_async_call() -> None:
+    sim = orgsim.simulate()
+
+    @sim
+    async def work() -> int:
+        sim.create_organization(members=2)
+        await asyncio.sleep(0)
+        return len(sim.accounts)
+
+    assert asyncio.run(work()) == 3
+    assert asyncio.run(work()) == 3  # fresh again: the first call's accounts are gone
+
+
+def test_a_decorated_call_in_another_thread_needs_current() -> None:
+    sim = orgsim.simulate()
+    errors: list[BaseException] = []
+
+    @sim
+    def work() -> None:
+        def elsewhere() -> None:
+            try:
+                sim.session("111111111111")
+            except RuntimeError as error:
+                errors.append(error)
+            assert orgsim.current().active
+
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+
+    work()
+    assert len(errors) == 1 and "orgsim.current()" in str(errors[0])

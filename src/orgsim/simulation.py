@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import inspect
@@ -45,6 +46,8 @@ class Simulation(WorldAPI):
         self.options = options
         self._aws: SimulatedAWS | None = None
         self._active = False
+        #: Set once used as a decorator (see ``__call__``).
+        self._decorates = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -103,21 +106,35 @@ class Simulation(WorldAPI):
     def __call__(self, func: Callable[P, R]) -> Callable[P, R]: ...
 
     def __call__(self, func: Callable[P, Any]) -> Callable[P, Any]:
-        """Decorate a function: each call runs inside its own fresh simulation."""
+        """Decorate a function: each call runs inside its own fresh simulation.
+
+        While a call runs, this object stands for that call's simulation, so ``sim.session(...)``,
+        ``sim.calls`` and the rest work inside a function decorated with ``@sim`` (in the same thread
+        or task; elsewhere use ``orgsim.current()``).
+        """
         options = self.options
+        self._decorates = True
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
             async def async_wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
-                async with Simulation(options):
-                    return await func(*args, **kwargs)
+                async with Simulation(options) as running:
+                    token = _runs.set((*_runs.get(), (self, running)))
+                    try:
+                        return await func(*args, **kwargs)
+                    finally:
+                        _runs.reset(token)
 
             return async_wrapper
 
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
-            with Simulation(options):
-                return func(*args, **kwargs)
+            with Simulation(options) as running:
+                token = _runs.set((*_runs.get(), (self, running)))
+                try:
+                    return func(*args, **kwargs)
+                finally:
+                    _runs.reset(token)
 
         return wrapper
 
@@ -128,9 +145,17 @@ class Simulation(WorldAPI):
         return self.options.default_account_id
 
     def _require(self) -> SimulatedAWS:
-        if self._aws is None:
-            raise RuntimeError("this simulation has not been started")
-        return self._aws
+        if self._aws is not None:
+            return self._aws
+        for decorator, running in reversed(_runs.get()):
+            if decorator is self:
+                return running._require()
+        if self._decorates:
+            raise RuntimeError(
+                "this simulation decorates functions, and each call of one runs in a fresh simulation of its "
+                "own: use it inside such a call (in another thread or task, use orgsim.current())"
+            )
+        raise RuntimeError("this simulation has not been started")
 
     def session(self, account_id: str) -> boto3.Session:
         """A boto3 session whose clients act as ``account_id`` (its root user)."""
@@ -176,6 +201,11 @@ def _botocore_session() -> botocore.session.Session:
 
 _stack: list[Simulation] = []
 _stack_lock = threading.Lock()
+#: The decorated calls running in this thread or task, innermost last: (decorating simulation, the
+#: fresh simulation the call runs in).
+_runs: contextvars.ContextVar[tuple[tuple[Simulation, Simulation], ...]] = contextvars.ContextVar(
+    "orgsim_decorated_runs", default=()
+)
 _environment = FakeEnvironment()
 
 
