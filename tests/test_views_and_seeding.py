@@ -139,3 +139,27 @@ def test_world_api_needs_a_started_simulation() -> None:
         sim.handshakes
     with pytest.raises(RuntimeError, match="not been started"):
         sim.calls
+
+
+@pytest.mark.parametrize(
+    ("details", "refused"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "two words@example.com"}, "email"),
+        ({"email": "a" * 60 + "@example.com"}, "email"),  # over the model's 64 characters
+        ({"name": ""}, "name"),
+        ({"name": "n" * 129}, "name"),
+    ],
+)
+def test_created_accounts_have_details_aws_accepts(sim: orgsim.Simulation, details: dict[str, str], refused: str) -> None:
+    with pytest.raises(ValueError, match=f"not an account {refused} AWS accepts"):
+        sim.create_account(**details)
+    assert sim.accounts == ()
+
+
+def test_created_account_details_show_in_responses(sim: orgsim.Simulation) -> None:
+    member = sim.create_account(email="Dev.Team+1@example.com", name="dev team")
+    sim.create_organization(members=[member.id])
+    client = sim.session(sim.default_account_id).client("organizations")
+    shown = client.describe_account(AccountId=member.id)["Account"]
+    assert (shown["Email"], shown["Name"]) == ("Dev.Team+1@example.com", "dev team")

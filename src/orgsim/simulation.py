@@ -24,6 +24,7 @@ from .domain.world import Limits
 from .errors import NoActiveSimulation
 from .options import Options
 from .service.dispatch import SimulatedAWS
+from .service.schema import java_pattern, service_model
 from .views import Account
 from .world_api import WorldAPI
 
@@ -174,10 +175,31 @@ class Simulation(WorldAPI):
     def create_account(
         self, account_id: str | None = None, *, email: str | None = None, name: str | None = None
     ) -> Account:
-        """A standalone account that belongs to no organization."""
+        """A standalone account that belongs to no organization. ``email`` and ``name`` must be ones AWS
+        would accept (the service model's ``Email`` and ``AccountName`` rules); by default they are made up."""
+        if email is not None:
+            _check_detail("email", email, "Email")
+        if name is not None:
+            _check_detail("name", name, "AccountName")
         aws = self._require()
         with aws.lock:
             return Account.of(aws.world.create_account(account_id, email, name))
+
+
+def _check_detail(what: str, value: object, shape_name: str) -> None:
+    """Refuse an account detail that the real service would never hold (its responses could not show it)."""
+    rules = service_model("organizations").shape_for(shape_name).metadata
+    low, high, pattern = rules.get("min", 0), rules.get("max"), rules.get("pattern")
+    if (
+        not isinstance(value, str)
+        or len(value) < low
+        or (high is not None and len(value) > high)
+        or (pattern is not None and java_pattern(pattern).fullmatch(value) is None)
+    ):
+        raise ValueError(
+            f"{value!r} is not an account {what} AWS accepts: its model wants {low} to {high} characters"
+            + (f" matching {pattern}" if pattern is not None else "")
+        )
 
 
 @functools.cache
