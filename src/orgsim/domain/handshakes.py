@@ -26,7 +26,7 @@ from .model import (
 )
 from .transitions import Response, check_transition
 
-__all__ = ["Response", "can_see", "find_shown", "find_visible", "invite", "respond"]
+__all__ = ["Response", "can_see", "find_shown", "invite", "respond"]
 from .world import World
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -202,18 +202,13 @@ def _same_target(world: World, pending: Handshake, target: Party, recipient: Acc
     return pending.recipient_email == recipient.email.lower()
 
 
-def find_visible(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> Handshake:
-    """The handshake, if ``caller`` may see it: the sender organization's accounts and the recipient (A12)."""
-    return find_shown(world, caller, handshake_id, now)[0]
-
-
 def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> tuple[Handshake, str]:
-    """``find_visible``, with the state the handshake is in at ``now``."""
+    """The handshake and the state it shows at ``now``, if ``caller`` may see it: the sender
+    organization's accounts and the recipient (A12), until its retention period is over."""
     handshake = world.handshakes.get(handshake_id)
     if handshake is not None:
         state = handshake.shown_state(now)
-        # can_see, inline: this runs on every call that names a handshake.
-        if state is not None and (caller.org_id == handshake.org_id or handshake.is_addressed_to(caller)):
+        if state is not None and can_see(handshake, caller):
             return handshake, state
     raise errors.handshake_not_found()
 
@@ -224,11 +219,11 @@ def can_see(handshake: Handshake, caller: Account) -> bool:
 
 def respond(world: World, caller: Account, handshake_id: str, response: Response, now: dt.datetime) -> Handshake:
     """AcceptHandshake, DeclineHandshake and CancelHandshake (spec 6.2-6.4, section 7)."""
-    handshake = find_visible(world, caller, handshake_id, now)
+    handshake, state = find_shown(world, caller, handshake_id, now)
     rules = RULES[handshake.action]
     answer = Answer(world, handshake, caller, response, now)
     rules.check_party(answer)
-    target_state = check_transition(handshake.state(now), response)
+    target_state = check_transition(state, response)
     rules.apply(answer, target_state)
     return handshake
 

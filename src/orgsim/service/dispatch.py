@@ -62,14 +62,6 @@ class Outcome(NamedTuple):
     output: dict[str, Any] | None
     record: RecordedCall
 
-    @property
-    def error(self) -> Rejected | None:
-        return self.record.error
-
-    @property
-    def request_id(self) -> str:
-        return self.record.request_id
-
 
 class SimulatedAWS:
     """The simulated services behind one simulation. Thread-safe: one call at a time."""
@@ -106,16 +98,9 @@ class SimulatedAWS:
         self.last_seen = now
         return now
 
-    def handle(self, service: str, operation: str, params: Params, access_key_id: str | None) -> Outcome:
-        """Answer one call and record it in ``calls``. Raises ``UnsimulatedOperation`` for operations
-        orgsim does not have (those are not recorded)."""
-        found = route(service, operation)
-        if found is None:
-            raise UnsimulatedOperation(service, operation)
-        return self.answer(found, params, access_key_id)
-
     def answer(self, route: Route, params: Params, access_key_id: str | None) -> Outcome:
-        """``handle``, for a caller that has looked the route up (the botocore adapter, once per call)."""
+        """Answer one call (its ``route`` from ``route()``) and record it in ``calls``. Raises
+        ``UnsimulatedOperation``, unrecorded, when the route's handler has been taken out since."""
         service, operation, handlers, check = route
         handler = handlers.get(operation)
         if handler is None:
