@@ -160,3 +160,24 @@ def test_log_stays_readable_after_the_simulation_stops() -> None:
 def test_call_log_limit_is_validated(bad: object) -> None:
     with pytest.raises(ValueError, match="call_log_limit"):
         orgsim.simulate(call_log_limit=bad)
+
+
+def test_responses_and_the_log_never_share_structures(orgsim: orgsim.Simulation) -> None:
+    mgmt = orgsim.session(orgsim.default_account_id).client("organizations")
+    created = mgmt.create_organization()
+    org_id = created["Organization"]["Id"]
+    created["Organization"]["Id"] = "changed by the caller"
+    created["Organization"]["AvailablePolicyTypes"].clear()
+    handshake_id = _invite(orgsim)
+    record = orgsim.calls[0]
+    assert record.output is not None
+    assert record.output["Organization"]["Id"] == org_id
+    assert record.output["Organization"]["AvailablePolicyTypes"] != []
+    # Reading the log hands out copies too: changing one changes neither the log nor the next read.
+    record.output["Organization"]["Id"] = "changed by a reader"
+    assert record.output["Organization"]["Id"] == org_id
+    invited = orgsim.calls[-1].output
+    assert invited is not None
+    invited["Handshake"]["Parties"].clear()
+    assert orgsim.calls[-1].output["Handshake"]["Id"] == handshake_id  # type: ignore[index]
+    assert len(orgsim.calls[-1].output["Handshake"]["Parties"]) == 2  # type: ignore[index]

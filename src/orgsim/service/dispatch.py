@@ -19,7 +19,7 @@ from .identity import Identities
 from .input_checks import validator
 from .log import CallLog, RecordedCall
 from .pagination import Tokens
-from .render import Output
+from .render import Output, fresh
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "organizations": organizations.OPERATIONS,
@@ -135,11 +135,12 @@ class SimulatedAWS:
                 (now, service, operation, identity.account_id, identity.arn, params, kept, error, request_id, injected),
             )
             self.calls.record(record)
-            # The caller's output is its own: a rendering of what the log keeps, or a copy of it.
+            # The caller's output is its own: a rendering of what the log keeps, or a copy of it
+            # (fresh(), with the handshake outputs' render() called here: one frame less on every call).
             if kept is None:
                 output = None
             elif type(kept) is dict:
-                output = dict(kept)
+                output = fresh(kept)
             else:
                 output = kept.render()  # type: ignore[union-attr]
             return _new_record(Outcome, (output, record))

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, overload
 
 from ..domain.errors import Rejected
-from .render import HandshakeList, OneHandshake
+from .render import HandshakeList, OneHandshake, fresh
 
 
 class RecordedCall(NamedTuple):
@@ -50,11 +50,10 @@ class RecordedCall(NamedTuple):
 
     @property
     def output(self) -> Mapping[str, Any] | None:
-        """The response members (without ``ResponseMetadata``), or None when the call failed."""
+        """The response members (without ``ResponseMetadata``), or None when the call failed. A fresh
+        copy at each read: changing it changes neither the log nor what the caller received."""
         stored = self.stored_output
-        if isinstance(stored, HandshakeList | OneHandshake):
-            return stored.render()
-        return stored
+        return None if stored is None else fresh(stored)  # type: ignore[arg-type]  # a dict, or compact
 
     @property
     def ok(self) -> bool:

@@ -46,6 +46,23 @@ class HandshakeList(NamedTuple):
 Output = dict[str, Any] | OneHandshake | HandshakeList
 
 
+def fresh(output: Output) -> dict[str, Any]:
+    """A structure of the caller's own for what a handler returned (which the call log keeps): every
+    dict and list in it new, so that changing a response never changes the log, nor the reverse."""
+    if type(output) is dict:
+        return _copied(output)  # type: ignore[no-any-return]
+    return output.render()  # type: ignore[union-attr]
+
+
+def _copied(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    return value  # strings, numbers, datetimes: immutable
+
+
 def one_handshake(h: Handshake, now: dt.datetime) -> OneHandshake:
     return _new(OneHandshake, (h, h.state(now)))
 
