@@ -66,7 +66,7 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
         if handshake.action == INVITE and handshake.state(now) in LIVE_STATES:
             handshake.finish(CANCELED, now)
 
-    parent = _new(
+    parent = handshakes.send(
         world,
         org,
         ENABLE_ALL_FEATURES,
@@ -74,13 +74,11 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
         resources=(Resource(ORGANIZATION, org.id),),
         now=now,
         expires_at=now + ENABLE_ALL_FEATURES_LIFETIME,
-        recipient=None,
-        parent=None,
     )
     parent.stored_state = REQUESTED
     for member in world.member_accounts(org):
         if member.joined_method == INVITED and member.id != org.management_account_id:
-            _new(
+            handshakes.send(
                 world,
                 org,
                 ENABLE_ALL_FEATURES,
@@ -92,8 +90,8 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
                 ),
                 now=now,
                 expires_at=parent.expires_at,
-                recipient=member.id,
-                parent=parent,
+                recipient_account_id=member.id,
+                parent_id=parent.id,
             )
     # With no invited member there is nobody to wait for: OPEN at once (A4), confirmation sent.
     _reevaluate(world, org, parent, now)
@@ -112,31 +110,6 @@ def pending_request(org: Organization, now: dt.datetime) -> Handshake | None:
         ):
             return handshake
     return None
-
-
-def _new(
-    world: World,
-    org: Organization,
-    action: str,
-    *,
-    parties: tuple[Party, ...],
-    resources: tuple[Resource, ...],
-    now: dt.datetime,
-    expires_at: dt.datetime,
-    recipient: str | None,
-    parent: Handshake | None,
-) -> Handshake:
-    return handshakes.send(
-        world,
-        org,
-        action,
-        parties=parties,
-        resources=resources,
-        now=now,
-        expires_at=expires_at,
-        recipient_account_id=recipient,
-        parent_id=parent.id if parent is not None else None,
-    )
 
 
 def _related(org: Organization, parent: Handshake) -> Iterator[Handshake]:
@@ -163,7 +136,7 @@ def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.date
             return
     parent.stored_state = OPEN
     management = org.management_account_id
-    _new(
+    handshakes.send(
         world,
         org,
         APPROVE_ALL_FEATURES,
@@ -171,8 +144,8 @@ def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.date
         resources=(Resource(PARENT_HANDSHAKE, parent.id), Resource(ORGANIZATION, org.id)),
         now=now,
         expires_at=parent.expires_at,
-        recipient=management,
-        parent=parent,
+        recipient_account_id=management,
+        parent_id=parent.id,
     )
 
 
