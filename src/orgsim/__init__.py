@@ -5,22 +5,24 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
+from .exceptions import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
 
 if TYPE_CHECKING:
-    from .adapters.botocore_hooks import install, patch_client
+    from .adapters.botocore import install, patch_client
     from .clock import ManualClock
+    from .domain.model import Change
     from .options import Options
     from .seeding import SeededOrganization
+    from .service.call_log import CallList, CallLog, RecordedCall
     from .service.faults import Fault
-    from .service.log import CallList, CallLog, RecordedCall
     from .simulation import Simulation, current, simulate
-    from .views import Account, Handshake, Organization, Party
+    from .snapshots import Account, Handshake, Organization, Party
 
 __all__ = [
     "Account",
     "CallList",
     "CallLog",
+    "Change",
     "Fault",
     "Handshake",
     "ManualClock",
@@ -43,22 +45,23 @@ __all__ = [
 # These names bring in boto3 and botocore (about 100 ms). pytest imports this package for the plugin in
 # every session, used or not, so they are imported on first access instead (PEP 562).
 _LAZY: dict[str, str] = {
-    "install": ".adapters.botocore_hooks",
-    "patch_client": ".adapters.botocore_hooks",
+    "install": ".adapters.botocore",
+    "patch_client": ".adapters.botocore",
     "ManualClock": ".clock",
+    "Change": ".domain.model",
     "Options": ".options",
     "SeededOrganization": ".seeding",
     "Fault": ".service.faults",
-    "CallList": ".service.log",
-    "CallLog": ".service.log",
-    "RecordedCall": ".service.log",
+    "CallList": ".service.call_log",
+    "CallLog": ".service.call_log",
+    "RecordedCall": ".service.call_log",
     "Simulation": ".simulation",
     "current": ".simulation",
     "simulate": ".simulation",
-    "Account": ".views",
-    "Handshake": ".views",
-    "Organization": ".views",
-    "Party": ".views",
+    "Account": ".snapshots",
+    "Handshake": ".snapshots",
+    "Organization": ".snapshots",
+    "Party": ".snapshots",
 }
 
 

@@ -44,9 +44,9 @@ class _Story:
 def run_story(sim: Simulation, clock: ManualClock) -> dict[int, str]:
     """The story itself; returns the captions keyed by the index of the first call of each step."""
     story = _Story(sim, clock)
-    sim.create_account(MANAGEMENT, name="Management", email="management@example.com")
+    sim.seed_account(MANAGEMENT, name="Management", email="management@example.com")
     for name, account_id in PEOPLE.items():
-        sim.create_account(account_id, name=name, email=f"{name.lower()}@example.com")
+        sim.seed_account(account_id, name=name, email=f"{name.lower()}@example.com")
     mgmt = story.client(MANAGEMENT)
 
     story.step(0, "the management account creates an organization and invites Alice, Bob and Carol")
@@ -110,11 +110,14 @@ def main(out: TextIO | None = None) -> int:
     print("orgsim demo: an AWS Organizations story over 47 simulated days, answered in-process by orgsim", file=out)
     print("(boto3 clients, no AWS account, no network; the timeline below is built from sim.calls)\n", file=out)
     print(timeline.header(origin=START), file=out)
-    states: dict[str, str] = {}
-    for index, call in enumerate(sim.calls):
-        if index in captions:
+    calls = list(sim.calls)
+    captioned: set[int] = set()
+    for index, item in timeline.merged(calls, timeline.time_events(handshakes)):
+        # A step's caption goes before its first call, and before what the clock did at that moment.
+        if index in captions and index not in captioned and item.time >= calls[index].time:
             print(captions[index], file=out)
-        print(timeline.line(call, states, names, START), file=out)
+            captioned.add(index)
+        print(timeline.entry_line(item, names, START), file=out)
 
     members = ", ".join(f"{names.get(i, i)} ({i})" for i in org.member_ids)
     print(f"\nOrganization {org.id} ends with {len(org.member_ids)} accounts: {members}", file=out)

@@ -1,15 +1,22 @@
-"""The options of ``orgsim.simulate`` and of the ``orgsim`` marker."""
+"""The options of ``orgsim.simulate`` and of the ``orgsim`` marker: what a simulation is configured with.
+
+The quotas and delays are the domain's (``orgsim.domain.limits.Limits``): their defaults come from
+there and ``limits()`` hands them back by name. Standard library only: the pytest plugin reads the
+option names from here to describe its marker.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+from .domain.ids import is_account_id
+from .domain.limits import Limits
+
+_DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -17,19 +24,19 @@ class Options:
     #: The identity of every caller whose credentials orgsim did not issue.
     default_account_id: str = "123456789012"
     #: Accounts per organization, the management account included; open invitations count.
-    max_accounts: int = 10
+    max_accounts: int = _DEFAULT_LIMITS.max_accounts
     #: Invitations per organization in a rolling 24 hours; accepted ones do not count.
-    max_invitations_per_day: int = 20
+    max_invitations_per_day: int = _DEFAULT_LIMITS.max_invitations_per_day
     #: Seed for every generated id; the same seed gives the same ids. None draws a random one.
     seed: int | str | None = None
     #: Let operations orgsim does not simulate go to the next handler (moto, a Stubber) instead of failing.
     passthrough: bool = False
     #: Let InviteAccountToOrganization through while enable-all-features is pending (refused by default).
-    allow_invites_during_enable_all_features: bool = False
+    allow_invites_during_enable_all_features: bool = _DEFAULT_LIMITS.allow_invites_during_enable_all_features
     #: Seconds (on the clock) a CreateAccount request stays IN_PROGRESS before it succeeds or fails.
-    create_account_delay_seconds: float = 5.0
+    create_account_delay_seconds: float = _DEFAULT_LIMITS.create_account_delay_seconds
     #: Days a created account must stay in its organization before it can leave or be removed.
-    created_account_wait_days: float = 7.0
+    created_account_wait_days: float = _DEFAULT_LIMITS.created_account_wait_days
     #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
     #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
     clock: Callable[[], dt.datetime] | None = None
@@ -37,20 +44,29 @@ class Options:
     call_log_limit: int | None = None
 
     @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every option's name, in declaration order."""
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(kwargs) - known)
+        unknown = sorted(set(kwargs) - set(cls.names()))
         if unknown:
             raise TypeError(
                 f"unknown orgsim option{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                f"Valid options: {', '.join(sorted(known))}"
+                f"Valid options: {', '.join(sorted(cls.names()))}"
             )
         options = cls(**kwargs)
         options.check()
         return options
 
+    def limits(self) -> Limits:
+        """The domain's quotas and delays, as these options set them."""
+        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits)})
+
     def check(self) -> None:
-        if not isinstance(self.default_account_id, str) or not _ACCOUNT_ID.fullmatch(self.default_account_id):
+        """ValueError for a value no simulation can run with, naming the option."""
+        if not is_account_id(self.default_account_id):
             raise ValueError(f"default_account_id must be 12 digits, not {self.default_account_id!r}")
         for name in ("max_accounts", "max_invitations_per_day"):
             value = getattr(self, name)
@@ -62,7 +78,7 @@ class Options:
                 raise ValueError(f"{name} must be True or False, not {value!r}")
         for name in ("create_account_delay_seconds", "created_account_wait_days"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e9:
                 raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
         if self.clock is not None and not callable(self.clock):
             raise ValueError(f"clock must be a function returning a datetime, not {self.clock!r}")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from . import _watch
+from . import activation
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -21,11 +21,12 @@ REPORT_CALLS = 15
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from .options import Options
+
     config.addinivalue_line(
         "markers",
         "orgsim(**options): run the test inside an orgsim simulation configured by these options "
-        "(default_account_id, max_accounts, max_invitations_per_day, seed, passthrough, clock, call_log_limit, "
-        "allow_invites_during_enable_all_features, create_account_delay_seconds, created_account_wait_days).",
+        f"({', '.join(Options.names())}).",
     )
 
 
@@ -62,11 +63,11 @@ def orgsim(request: pytest.FixtureRequest) -> Iterator[Simulation]:
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, None]:
     # Every simulation started while this test runs (fixture, decorator, context manager) is
     # remembered for its report, and forgotten afterwards so that its world can be freed.
-    item.stash[_STARTED] = _watch.watch()
+    item.stash[_STARTED] = activation.watch()
     try:
         yield
     finally:
-        _watch.unwatch(item.stash[_STARTED])
+        activation.unwatch(item.stash[_STARTED])
         del item.stash[_STARTED]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from . import timeline, views
-from .service.dispatch import SimulatedAWS
+from . import snapshots, timeline
+from .service.simulated_aws import SimulatedAWS
 
 
 def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | None = None) -> str:
@@ -19,9 +19,9 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
         else:
             when = "the time asked for"
         world = aws.world
-        accounts = {a.id: views.Account.of(a) for a in world.accounts.values()}
-        organizations = views.organizations(world)
-        handshakes = views.handshakes(world, now)
+        accounts = {a.id: snapshots.Account.of(a) for a in world.accounts.values()}
+        organizations = snapshots.organizations(world)
+        handshakes = snapshots.handshakes(world, now)
         faults = aws.faults.armed()
         calls = list(aws.calls)
 
@@ -61,15 +61,13 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
     shown = calls[-last_calls:] if last_calls > 0 else []
     out.append(f"Last {len(shown)} of {len(calls)} calls:" if shown else f"Calls: {len(calls)}")
     if shown:
-        # States are tracked over the whole log, so the shown lines report the right transitions.
-        states: dict[str, str] = {}
-        for call in calls[: len(calls) - len(shown)]:
-            timeline.track(call, states)
+        # What time did to the handshakes between the first shown call and the last one, in place.
+        events = [e for e in timeline.time_events(handshakes) if e.time > shown[0].time]
         out.append("  " + timeline.header())
-        out.extend("  " + timeline.line(call, states, names) for call in shown)
+        out.extend("  " + timeline.entry_line(item, names) for _, item in timeline.merged(shown, events))
     return "\n".join(out) + "\n"
 
 
-def display_names(accounts: Iterable[views.Account]) -> dict[str, str]:
+def display_names(accounts: Iterable[snapshots.Account]) -> dict[str, str]:
     """Names worth showing next to account ids (not the generated ``Account <id>`` ones)."""
     return {a.id: a.name for a in accounts if a.name != f"Account {a.id}"}

@@ -12,23 +12,24 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import views
-from .domain import handshakes
+from . import snapshots
+from .domain import handshakes, membership
+from .domain.invitations import invite
 from .domain.errors import Rejected
 from .domain.model import ACCOUNT, ALL, EMAIL, Account, Party
-from .domain.world import World
+from .domain.store import World
 
 
 @dataclass(frozen=True)
 class SeededOrganization:
-    """What ``Simulation.create_organization`` built, as snapshots taken right after."""
+    """What ``Simulation.seed_organization`` built, as snapshots taken right after."""
 
-    organization: views.Organization
-    management: views.Account
+    organization: snapshots.Organization
+    management: snapshots.Account
     #: The members besides the management account, in the order given.
-    members: tuple[views.Account, ...]
+    members: tuple[snapshots.Account, ...]
     #: The pending (OPEN) invitations, in the order given.
-    invitations: tuple[views.Handshake, ...]
+    invitations: tuple[snapshots.Handshake, ...]
 
     @property
     def id(self) -> str:
@@ -46,7 +47,7 @@ def seed_organization(
 ) -> SeededOrganization:
     management = _explicit_account(world, management_account_id)
     try:
-        org = world.create_organization(management, feature_set, now)
+        org = membership.create_organization(world, management, feature_set, now)
     except Rejected as rejected:
         raise ValueError(f"account {management.id} cannot create an organization: {rejected}") from None
 
@@ -54,7 +55,7 @@ def seed_organization(
     for account_id in _names(world, members):
         member = _explicit_account(world, account_id)
         try:
-            invitation = handshakes.invite(world, management, Party(member.id, ACCOUNT), None, (), now)
+            invitation = invite(world, management, Party(member.id, ACCOUNT), None, (), now)
             handshakes.respond(world, member, invitation.id, "accept", now)
         except Rejected as rejected:
             raise ValueError(f"account {member.id} cannot join the organization: {rejected}") from None
@@ -67,15 +68,15 @@ def seed_organization(
         else:
             party = Party(_explicit_account(world, target).id, ACCOUNT)
         try:
-            pending.append(handshakes.invite(world, management, party, None, (), now))
+            pending.append(invite(world, management, party, None, (), now))
         except Rejected as rejected:
             raise ValueError(f"cannot invite {target}: {rejected}") from None
 
     return SeededOrganization(
-        organization=views.Organization.of(org),
-        management=views.Account.of(management),
-        members=tuple(views.Account.of(a) for a in joined),
-        invitations=tuple(views.Handshake.of(h, now) for h in pending),
+        organization=snapshots.Organization.of(org),
+        management=snapshots.Account.of(management),
+        members=tuple(snapshots.Account.of(a) for a in joined),
+        invitations=tuple(snapshots.Handshake.of(h, now) for h in pending),
     )
 
 

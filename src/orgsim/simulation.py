@@ -2,87 +2,80 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
-import functools
-import inspect
-import re
-import threading
-from collections.abc import Awaitable, Callable
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, overload
 
 import boto3
-import botocore.loaders
-import botocore.session
 
-from . import _watch
-from .adapters import botocore_hooks
+from . import activation, report as _report, snapshots
+from .adapters.botocore import install
 from .adapters.environment import FakeEnvironment
 from .clock import system_clock, utc_clock
-from .domain.world import Limits
-from .errors import NoActiveSimulation
+from .decorator import decorate
+from .domain.ids import is_account_id
+from .domain.model import ALL
+from .exceptions import NoActiveSimulation
 from .options import Options
-from .service.dispatch import SimulatedAWS
-from .service.schema import java_pattern, service_model
-from .views import Account
-from .world_api import WorldAPI
+from .seeding import SeededOrganization, seed_organization
+from .service.botocore_model import service_model
+from .service.call_log import CallLog
+from .service.faults import Fault, build_error, resolve_operations
+from .service.java_regex import java_pattern
+from .service.routes import simulated
+from .service.simulated_aws import SimulatedAWS
+from .sessions import session_for
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
-_REGION = "us-east-1"
 
-
-class Simulation(WorldAPI):
+class Simulation:
     """A simulated AWS with Organizations and STS. Starts empty.
 
     Use it as ``with simulate() as sim:``, ``async with``, ``@simulate()`` on a sync or async
-    function, or with explicit ``start()`` / ``stop()``. The call log, faults, snapshots and
-    seeding are described in ``orgsim.world_api.WorldAPI``.
+    function, or with explicit ``start()`` / ``stop()``. It answers the callers of the thread or
+    task that started it (see ``orgsim.activation``). Everything that reads the world keeps working
+    after ``stop()``: the world and the call log of the last run stay readable.
     """
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self._aws: SimulatedAWS | None = None
-        self._active = False
+        self._active: activation.Active | None = None
         #: Set once used as a decorator (see ``__call__``).
         self._decorates = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> Simulation:
-        if self._active:
+        if self._active is not None and self._active.running:
             raise RuntimeError("this simulation is already active")
         options = self.options
         self._aws = SimulatedAWS(
             seed=options.seed,
             default_account_id=options.default_account_id,
-            limits=Limits(
-                max_accounts=options.max_accounts,
-                max_invitations_per_day=options.max_invitations_per_day,
-                allow_invites_during_enable_all_features=options.allow_invites_during_enable_all_features,
-                create_account_delay=dt.timedelta(seconds=options.create_account_delay_seconds),
-                created_account_wait=dt.timedelta(days=options.created_account_wait_days),
-            ),
+            limits=options.limits(),
             clock=system_clock if options.clock is None else utc_clock(options.clock),
             call_log_limit=options.call_log_limit,
         )
-        _push(self)
-        self._active = True
-        _watch.started(self)
+        install()
+        self._active = activation.Active(self._aws, self, passthrough=options.passthrough)
+        activation.start(self._active, on_first=_environment.apply)
         return self
 
     def stop(self) -> None:
-        if not self._active:
-            return
-        self._active = False
-        _pop(self)
+        """Stop answering, for every caller (from any thread or task). Stopping twice does nothing."""
+        if self._active is not None:
+            activation.stop(self._active, on_last=_environment.restore)
 
     @property
     def active(self) -> bool:
-        return self._active
+        return self._active is not None and self._active.running
 
     def __enter__(self) -> Simulation:
         return self.start()
@@ -113,37 +106,17 @@ class Simulation(WorldAPI):
         ``sim.calls`` and the rest work inside a function decorated with ``@sim`` (in the same thread
         or task; elsewhere use ``orgsim.current()``).
         """
-        options = self.options
         self._decorates = True
-        if inspect.iscoroutinefunction(func):
+        return decorate(func, self._fresh_run)
 
-            @functools.wraps(func)
-            async def async_wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
-                async with Simulation(options) as running:
-                    token = _runs.set((*_runs.get(), (self, running)))
-                    try:
-                        return await func(*args, **kwargs)
-                    finally:
-                        _runs.reset(token)
-
-            return async_wrapper
-
-        @functools.wraps(func)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
-            with Simulation(options) as running:
-                token = _runs.set((*_runs.get(), (self, running)))
-                try:
-                    return func(*args, **kwargs)
-                finally:
-                    _runs.reset(token)
-
-        return wrapper
-
-    # -- the world --------------------------------------------------------------------------
-
-    @property
-    def default_account_id(self) -> str:
-        return self.options.default_account_id
+    @contextlib.contextmanager
+    def _fresh_run(self) -> Iterator[Simulation]:
+        with Simulation(self.options) as running:
+            token = _runs.set((*_runs.get(), (self, running)))
+            try:
+                yield running
+            finally:
+                _runs.reset(token)
 
     def _require(self) -> SimulatedAWS:
         if self._aws is not None:
@@ -158,32 +131,194 @@ class Simulation(WorldAPI):
             )
         raise RuntimeError("this simulation has not been started")
 
+    @contextlib.contextmanager
+    def _observed(self) -> Iterator[tuple[SimulatedAWS, dt.datetime]]:
+        """Hold the lock for a whole look at (or change to) the world from outside a call, with the
+        world brought up to now first. What seeding changes is not a call's: it is not logged."""
+        aws = self._require()
+        with aws.lock:
+            try:
+                yield aws, aws.observe()
+            finally:
+                aws.world.take_changes()
+
+    # -- identities -------------------------------------------------------------------------
+
+    @property
+    def default_account_id(self) -> str:
+        return self.options.default_account_id
+
     def session(self, account_id: str) -> boto3.Session:
         """A boto3 session whose clients act as ``account_id`` (its root user)."""
-        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+        if not is_account_id(account_id):
             raise ValueError(f"an AWS account id is 12 digits, not {account_id!r}")
         aws = self._require()
         with aws.lock:
-            creds = aws.identities.issue_root(account_id)
-        return boto3.Session(
-            aws_access_key_id=creds.access_key_id,
-            aws_secret_access_key=creds.secret_access_key,
-            region_name=_REGION,
-            botocore_session=_botocore_session(),
-        )
+            credentials = aws.identities.issue_root(account_id)
+        return session_for(credentials)
 
-    def create_account(
+    # -- clock and call log -----------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        """The simulated clock now (UTC, to the millisecond)."""
+        return self._require().now()
+
+    @property
+    def calls(self) -> CallLog:
+        """Every call this simulation answered, oldest first (see ``orgsim.RecordedCall``).
+
+        ``sim.calls.filter("CancelHandshake")``, ``sim.calls.last``, ``sim.calls.errors``,
+        ``sim.calls.operations``; ``sim.calls.clear()`` forgets what was recorded so far.
+        """
+        return self._require().calls
+
+    # -- faults -----------------------------------------------------------------------------
+
+    def fail(
+        self,
+        operation: str | Iterable[str] | None,
+        error: str | type[BaseException],
+        *,
+        times: int | None = None,
+        for_: dt.timedelta | None = None,
+        reason: str | None = None,
+        message: str | None = None,
+        account_id: str | None = None,
+        members: Mapping[str, str] | None = None,
+    ) -> Fault:
+        """Make matching calls fail with a modeled error until ``times`` calls have failed, ``for_``
+        of simulated time has passed, or ``cancel()`` is called on the returned fault.
+
+        ``operation`` is an API name (``"AcceptHandshake"`` or ``"accept_handshake"``), several of
+        them, or None for every Organizations operation. ``error`` is the error code (or the exception
+        class from ``client.exceptions``); it must be modeled for each named operation in botocore's
+        model. ``reason`` fills ``Reason`` for the errors that have one, ``message`` replaces the default
+        message, ``members`` sets other members (TooManyRequestsException's ``Type``). ``account_id``
+        limits the fault to calls made as that account. With neither ``times`` nor ``for_`` the fault
+        lasts until cancelled. Faults are answered before input validation and are never retried by
+        botocore; the oldest matching fault answers first.
+        """
+        if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+            raise ValueError(f"times must be a positive integer, not {times!r}")
+        if for_ is not None and (not isinstance(for_, dt.timedelta) or for_ <= dt.timedelta(0)):
+            raise ValueError(f"for_ must be a positive timedelta, not {for_!r}")
+        service, operations = resolve_operations(operation, simulated())
+        rejected = build_error(service, operations, error, reason, message, members)
+        aws = self._require()
+        with aws.lock:
+            now = aws.now()
+            until = now + for_ if for_ is not None else None
+            fault = Fault(aws.faults, service, operations, account_id, rejected, times, now, until)
+            aws.faults.add(fault)
+        return fault
+
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        """The faults still armed, oldest first."""
+        return self._require().faults.armed()
+
+    def clear_faults(self) -> None:
+        """Disarm every fault."""
+        self._require().faults.clear()
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    @property
+    def accounts(self) -> tuple[snapshots.Account, ...]:
+        """Every account the simulation knows, including ones only seen as callers or invitees."""
+        with self._observed() as (aws, _):
+            return snapshots.accounts(aws.world)
+
+    def account(self, account_id: str) -> snapshots.Account:
+        """One account; KeyError if the simulation never saw it."""
+        with self._observed() as (aws, _):
+            return snapshots.account(aws.world, account_id)
+
+    @property
+    def organizations(self) -> tuple[snapshots.Organization, ...]:
+        """Every organization that exists (deleted ones are gone)."""
+        with self._observed() as (aws, _):
+            return snapshots.organizations(aws.world)
+
+    def organization(self, organization_id: str | None = None) -> snapshots.Organization:
+        """One organization; without an id, the only one (LookupError if there are none or several)."""
+        with self._observed() as (aws, _):
+            return snapshots.organization(aws.world, organization_id)
+
+    @property
+    def handshakes(self) -> tuple[snapshots.Handshake, ...]:
+        """Every handshake ever sent, oldest first, with states as of now; purged ones have ``purged=True``."""
+        with self._observed() as (aws, now):
+            return snapshots.handshakes(aws.world, now)
+
+    def handshake(self, handshake_id: str) -> snapshots.Handshake:
+        """One handshake as of now, even after the API stopped showing it; KeyError if it never existed."""
+        with self._observed() as (aws, now):
+            return snapshots.handshake(aws.world, handshake_id, now)
+
+    # -- seeding ----------------------------------------------------------------------------
+
+    def seed_account(
         self, account_id: str | None = None, *, email: str | None = None, name: str | None = None
-    ) -> Account:
-        """A standalone account that belongs to no organization. ``email`` and ``name`` must be ones AWS
-        would accept (the service model's ``Email`` and ``AccountName`` rules); by default they are made up."""
+    ) -> snapshots.Account:
+        """A standalone account that belongs to no organization, made without an API call (and not
+        logged). ``email`` and ``name`` must be ones AWS would accept (the service model's ``Email`` and
+        ``AccountName`` rules); by default they are made up."""
         if email is not None:
             _check_detail("email", email, "Email")
         if name is not None:
             _check_detail("name", name, "AccountName")
-        aws = self._require()
-        with aws.lock:
-            return Account.of(aws.world.create_account(account_id, email, name))
+        with self._observed() as (aws, _):
+            return snapshots.Account.of(aws.world.create_account(account_id, email, name))
+
+    def seed_organization(
+        self,
+        management_account_id: str | None = None,
+        *,
+        feature_set: str = ALL,
+        members: int | Iterable[str] = (),
+        invitations: int | Iterable[str] = (),
+    ) -> SeededOrganization:
+        """An organization managed by ``management_account_id`` (default: the default account), with
+        ``members`` that already joined and ``invitations`` still OPEN, built at the current simulated
+        time through the same rules as the API (and not recorded in the call log).
+
+        ``members`` and ``invitations`` are account ids (invitations may also be email addresses), or a
+        number of new accounts. ValueError when a rule refuses a step (e.g. the account limit).
+        """
+        with self._observed() as (aws, now):
+            management = management_account_id or aws.identities.default.account_id
+            return seed_organization(
+                aws.world, now, management, feature_set=feature_set, members=members, invitations=invitations
+            )
+
+    def create_account(self, *args: Any, **kwargs: Any) -> snapshots.Account:
+        """Deprecated: use ``seed_account`` (this is not the CreateAccount operation)."""
+        _deprecated("create_account", "seed_account")
+        return self.seed_account(*args, **kwargs)
+
+    def create_organization(self, *args: Any, **kwargs: Any) -> SeededOrganization:
+        """Deprecated: use ``seed_organization`` (this is not the CreateOrganization operation)."""
+        _deprecated("create_organization", "seed_organization")
+        return self.seed_organization(*args, **kwargs)
+
+    # -- report -----------------------------------------------------------------------------
+
+    def report(self, *, last_calls: int = 10) -> str:
+        """The world as text: organizations and members, every handshake, armed faults, the last calls.
+
+        This is what pytest shows in the ``orgsim`` section of a failing test's report.
+        """
+        return _report.world_report(self._require(), last_calls=last_calls)
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"Simulation.{old} is deprecated and will be removed in the next release: use Simulation.{new}, "
+        f"which does the same (it is not the {old.title().replace('_', '')} operation, which goes through a client)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _check_detail(what: str, value: object, shape_name: str) -> None:
@@ -202,27 +337,6 @@ def _check_detail(what: str, value: object, shape_name: str) -> None:
         )
 
 
-@functools.cache
-def _shared_loader() -> botocore.loaders.Loader:
-    return botocore.loaders.create_loader()
-
-
-def _botocore_session() -> botocore.session.Session:
-    """A fresh botocore session that shares one model loader with every other session we hand out.
-
-    Each new session otherwise reads and parses the service models again (tens of milliseconds per
-    client); a loader caches what it has read, and boto3 already shares one between the clients of a
-    session, so sharing it between sessions is no different.
-    """
-    session = botocore.session.Session()
-    session.register_component("data_loader", _shared_loader())
-    return session
-
-
-# -- which simulation is active --------------------------------------------------------------
-
-_stack: list[Simulation] = []
-_stack_lock = threading.Lock()
 #: The decorated calls running in this thread or task, innermost last: (decorating simulation, the
 #: fresh simulation the call runs in).
 _runs: contextvars.ContextVar[tuple[tuple[Simulation, Simulation], ...]] = contextvars.ContextVar(
@@ -231,36 +345,17 @@ _runs: contextvars.ContextVar[tuple[tuple[Simulation, Simulation], ...]] = conte
 _environment = FakeEnvironment()
 
 
-def _push(sim: Simulation) -> None:
-    with _stack_lock:
-        if not _stack:
-            _environment.apply()
-        _stack.append(sim)
-        assert sim._aws is not None
-        botocore_hooks.activate(sim._aws, passthrough=sim.options.passthrough)
-
-
-def _pop(sim: Simulation) -> None:
-    with _stack_lock:
-        _stack.remove(sim)
-        if _stack:
-            top = _stack[-1]
-            assert top._aws is not None
-            botocore_hooks.activate(top._aws, passthrough=top.options.passthrough)
-        else:
-            botocore_hooks.deactivate()
-            _environment.restore()
-
-
 def current() -> Simulation:
-    """The active simulation (the innermost, when several are)."""
-    with _stack_lock:
-        if not _stack:
-            raise NoActiveSimulation(
-                "no orgsim simulation is active: use the orgsim fixture, @orgsim.simulate(), "
-                "or `with orgsim.simulate():`"
-            )
-        return _stack[-1]
+    """The simulation answering calls made here and now (see ``orgsim.activation``)."""
+    active = activation.answering()
+    if active is None:
+        raise NoActiveSimulation(
+            "no orgsim simulation is active: use the orgsim fixture, @orgsim.simulate(), "
+            "or `with orgsim.simulate():`"
+        )
+    owner = active.owner
+    assert isinstance(owner, Simulation)
+    return owner
 
 
 def simulate(**options: Any) -> Simulation:

@@ -1,34 +1,70 @@
 """Readable lines from the call log: time, caller, operation, handshake, and what changed.
 
-Used by the demo and by the failure report. A handshake's state change is worked out from the
-responses seen so far: ``OPEN -> ACCEPTED`` when a call returns a handshake in a new state.
+Used by the demo and by the failure report. A call's line shows what the call answered and the
+transitions it made, as the call log recorded them. What time alone does (an invitation expiring, a
+handshake leaving the API 30 days after it ended) is shown on lines of its own, at the moment it
+happened, worked out from the handshakes' snapshots.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from .service.log import RecordedCall
+from .service.call_log import RecordedCall
+from .snapshots import Handshake
 
-_TERMINAL = frozenset({"ACCEPTED", "DECLINED", "CANCELED", "EXPIRED"})
+Names = Mapping[str, str]
+
+
+class TimeEvent(NamedTuple):
+    """Something the clock did to a handshake: it expired, or the API stopped showing it."""
+
+    time: dt.datetime
+    handshake_id: str
+    before: str
+    after: str
 
 
 def format_time(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def time_events(handshakes: Iterable[Handshake]) -> list[TimeEvent]:
+    """Expiries and purges among ``handshakes`` (snapshots), in time order."""
+    events = []
+    for h in handshakes:
+        if h.expired_from is not None:
+            events.append(TimeEvent(h.expiration_timestamp, h.id, h.expired_from, "EXPIRED"))
+        if h.purged and h.purge_timestamp is not None:
+            events.append(TimeEvent(h.purge_timestamp, h.id, h.state, "gone"))
+    return sorted(events)
+
+
+def merged(
+    calls: Sequence[RecordedCall], events: Sequence[TimeEvent]
+) -> Iterator[tuple[int, RecordedCall | TimeEvent]]:
+    """Calls and time events in time order, each with the index of the call it comes before (or is):
+    an event goes before the first call made at or after it. Events after the last call are left out."""
+    pending = list(events)
+    for index, call in enumerate(calls):
+        while pending and pending[0].time <= call.time:
+            yield index, pending.pop(0)
+        yield index, call
+
+
 def timeline(
-    calls: Iterable[RecordedCall],
+    calls: Sequence[RecordedCall],
+    handshakes: Iterable[Handshake] = (),
     *,
-    names: Mapping[str, str] | None = None,
+    names: Names | None = None,
     origin: dt.datetime | None = None,
 ) -> list[str]:
-    """One line per call. ``names`` maps account ids to display names; with ``origin`` each line also
-    shows the day number counted from it."""
-    states: dict[str, str] = {}
-    return [line(call, states, names or {}, origin) for call in calls]
+    """One line per call, and one per expiry or purge among ``handshakes`` before the last call.
+    ``names`` maps account ids to display names; with ``origin`` each line also shows the day number
+    counted from it."""
+    return [entry_line(item, names or {}, origin) for _, item in merged(calls, time_events(handshakes))]
 
 
 def header(*, origin: dt.datetime | None = None) -> str:
@@ -36,38 +72,46 @@ def header(*, origin: dt.datetime | None = None) -> str:
     return f"{'time (UTC)':<19}{day}  {'caller':<26}  {'operation':<30}  {'handshake':<34}  outcome"
 
 
-def line(
-    call: RecordedCall, states: dict[str, str], names: Mapping[str, str], origin: dt.datetime | None = None
-) -> str:
-    """The line for ``call``; ``states`` (handshake id -> last state seen) is updated."""
-    day = f" {(call.time - origin).days:>3}" if origin is not None else ""
-    name = names.get(call.account_id, "")
-    caller = f"{call.account_id} {name}"[:26]
-    handshake_id = call.handshake_id or "-"
-    return (
-        f"{format_time(call.time)}{day}  {caller:<26}  {call.operation:<30}  {handshake_id:<34}  "
-        f"{outcome(call, states)}"
-    )
+def entry_line(item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime | None = None) -> str:
+    if isinstance(item, TimeEvent):
+        what = "(purged)" if item.after == "gone" else "(expired)"
+        return _row(item.time, "(the clock)", what, item.handshake_id, f"{item.before} -> {item.after}", origin)
+    return line(item, names, origin)
 
 
-def outcome(call: RecordedCall, states: dict[str, str]) -> str:
-    """What the call did, in a few words."""
+def line(call: RecordedCall, names: Names, origin: dt.datetime | None = None) -> str:
+    """The line for ``call``."""
+    caller = f"{call.account_id} {names.get(call.account_id, '')}"
+    return _row(call.time, caller, call.operation, call.handshake_id or "-", outcome(call), origin)
+
+
+def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str, origin: dt.datetime | None) -> str:
+    day = f" {(when - origin).days:>3}" if origin is not None else ""
+    return f"{format_time(when)}{day}  {who[:26]:<26}  {what:<30}  {handshake_id:<34}  {outcome}"
+
+
+def outcome(call: RecordedCall) -> str:
+    """What the call did, in a few words: the transitions it made to other handshakes, then its own."""
+    own = call.handshake_id
+    others = [f"{c.id} {c.before} -> {c.after}; " for c in call.changes if c.id != own]
+    mine = next((f"{c.before} -> {c.after}" for c in call.changes if c.id == own), None)
+    return "".join(others) + _summary(call, mine)
+
+
+def _summary(call: RecordedCall, change: str | None) -> str:
     error = call.error
     if error is not None:
         text = error.code + (f" ({error.reason})" if error.reason else "")
-        if call.injected:
-            text += " [injected]"
-        before = states.get(call.handshake_id or "")
-        if error.code == "HandshakeNotFoundException" and before in _TERMINAL:
-            return f"{before} -> gone: {text}"
-        return text
+        return text + (" [injected]" if call.injected else "")
+    if change is not None:
+        return change
+    state = call.handshake_state
+    if state is not None:
+        return state
     output: Mapping[str, Any] = call.output or {}
-    if "Handshake" in output:
-        return _change(output["Handshake"], states)
     if "Handshakes" in output:
-        found = output["Handshakes"]
-        changes = [f"{h['Id']} {c}" for h in found if "->" in (c := _change(h, states))]
-        return f"{len(found)} handshake{'s' if len(found) != 1 else ''}" + "".join(f"; {c}" for c in changes)
+        count = len(output["Handshakes"])
+        return f"{count} handshake{'s' if count != 1 else ''}"
     if "Organization" in output:
         org = output["Organization"]
         return f"organization {org.get('Id')} ({org.get('FeatureSet')})"
@@ -80,25 +124,3 @@ def outcome(call: RecordedCall, states: dict[str, str]) -> str:
     if "Arn" in output:
         return str(output["Arn"])
     return "ok"
-
-
-def track(call: RecordedCall, states: dict[str, str]) -> None:
-    """Update ``states`` with the handshake states ``call`` returned, without formatting anything."""
-    output = call.output
-    if not output:
-        return
-    if "Handshake" in output:
-        handshake = output["Handshake"]
-        states[handshake.get("Id", "")] = handshake.get("State", "?")
-    for handshake in output.get("Handshakes", ()):
-        states[handshake.get("Id", "")] = handshake.get("State", "?")
-
-
-def _change(handshake: Mapping[str, Any], states: dict[str, str]) -> str:
-    handshake_id = str(handshake.get("Id", ""))
-    state = str(handshake.get("State", "?"))
-    before = states.get(handshake_id)
-    states[handshake_id] = state
-    if before is None or before == state:
-        return state
-    return f"{before} -> {state}"

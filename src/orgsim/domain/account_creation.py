@@ -2,14 +2,12 @@
 
 CreateAccount is asynchronous, as in the real service: the request is IN_PROGRESS until a delay has
 passed on the clock, then SUCCEEDED (the account has joined with JoinedMethod CREATED) or FAILED.
-Nothing runs in the background: ``World.settle(now)``, called before every API call, completes the
-requests whose time has come, so the account shows up in ListAccounts even if nobody asked for the
-status.
+Nothing runs in the background: ``settle``, run before every call, completes the requests whose time
+has come, so the account shows up in ListAccounts even if nobody asked for the status.
 
 Whether a request will fail is decided when it is made (the email is taken, or the organization has
-no room left counting members, open invitations and creations still in progress) and reported when
-it completes; the two things that can change in between (the email taken by an account made
-meanwhile, the organization deleted) are checked again at completion.
+no room left) and reported when it completes; the two things that can change in between (the email
+taken by an account made meanwhile, the organization deleted) are checked again at completion.
 """
 
 from __future__ import annotations
@@ -18,19 +16,11 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 
-from . import errors, handshakes, world as world_module
-from .model import (
-    CREATED,
-    FAILED,
-    IN_PROGRESS,
-    INVITE,
-    LIVE_STATES,
-    SUCCEEDED,
-    Account,
-    AccountRequest,
-    Organization,
-)
-from .world import World
+from . import errors, quotas
+from .membership import join, managed_by
+from .model import CREATED, FAILED, SUCCEEDED, Account, AccountRequest, Organization
+from .store import World
+from .tags import check_tags
 
 EMAIL_ALREADY_EXISTS = "EMAIL_ALREADY_EXISTS"
 ACCOUNT_LIMIT_EXCEEDED = "ACCOUNT_LIMIT_EXCEEDED"
@@ -46,12 +36,12 @@ def request_account(
     now: dt.datetime,
 ) -> AccountRequest:
     """CreateAccount: record the request; it completes ``create_account_delay`` later."""
-    handshakes.check_tags(tags)
-    org = world.managed_by(caller)
+    check_tags(tags)
+    org = managed_by(world, caller)
     doomed_by: str | None = None
     if email_taken(world, email):
         doomed_by = EMAIL_ALREADY_EXISTS
-    elif occupied_slots(world, org, now) >= world.limits.max_accounts:
+    elif quotas.account_slots_used(org, now) >= world.limits.max_accounts:
         doomed_by = ACCOUNT_LIMIT_EXCEEDED
     request = AccountRequest(
         seq=world.next_seq(),
@@ -70,27 +60,16 @@ def request_account(
     return request
 
 
-def _in_progress(requests: Sequence[AccountRequest]) -> list[AccountRequest]:
-    """Requests still running that will end in an account (doomed ones hold nothing)."""
-    return [r for r in requests if r.state == IN_PROGRESS and r.doomed_by is None]
-
-
 def email_taken(world: World, email: str) -> bool:
     """An existing account, or a creation that will succeed, already uses this email."""
     if world.account_by_email(email) is not None:
         return True
     lowered = email.lower()
-    return any(r.email.lower() == lowered for r in _in_progress(world.pending_account_requests))
-
-
-def occupied_slots(world: World, org: Organization, now: dt.datetime) -> int:
-    """Members, open invitations and creations in progress: what counts against ``max_accounts``."""
-    live_invites = sum(1 for h in org.handshakes if h.action == INVITE and h.state(now) in LIVE_STATES)
-    return len(org.members) + live_invites + len(_in_progress(org.account_requests))
+    return any(r.email.lower() == lowered for r in quotas.creations_in_progress(world.pending_account_requests))
 
 
 def describe(world: World, caller: Account, request_id: str) -> AccountRequest:
-    org = world.managed_by(caller)
+    org = managed_by(world, caller)
     request = world.account_requests.get(request_id)
     if request is None or request.org_id != org.id:
         raise errors.Rejected(
@@ -122,22 +101,15 @@ def _complete(world: World, request: AccountRequest) -> None:
         request.failure_reason = failure
         return
     account = world.create_account(None, request.email, request.name)
-    world.join(account, org, CREATED, request.completes_at)
+    join(world, account, org, CREATED, request.completes_at)
     account.tags.update(request.tags)
     request.state = SUCCEEDED
     request.account_id = account.id
 
 
-def _refuse_invites_beyond_creations(world: World, org: Organization, now: dt.datetime) -> None:
-    """Creations in progress hold their slot: an invitation may not take it (spec 6.1 quota)."""
-    if _in_progress(org.account_requests) and occupied_slots(world, org, now) >= world.limits.max_accounts:
-        raise errors.handshake_constraint(
-            "ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts."
-        )
-
-
-def _check_wait_period(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
-    """A created account may leave only once the waiting period has passed (A8); invited ones any time."""
+def check_wait_period(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
+    """A created account may leave only once the waiting period has passed; invited ones any time
+    (behaviour.md, "Created accounts")."""
     if account.joined_method != CREATED or account.joined_at is None:
         return
     if now < account.joined_at + world.limits.created_account_wait:
@@ -145,8 +117,3 @@ def _check_wait_period(world: World, account: Account, org: Organization, now: d
             "WAIT_PERIOD_ACTIVE",
             "This account was created too recently to leave the organization. Try again after the waiting period.",
         )
-
-
-world_module.SETTLE_HOOKS.append(settle)
-world_module.LEAVE_CHECKS.append(_check_wait_period)
-handshakes.INVITE_CHECKS.append(_refuse_invites_beyond_creations)

@@ -1,6 +1,6 @@
 """Enabling all features: the request, the members' approvals and the management account's final word.
 
-The seed's model (spec A1): EnableAllFeatures creates a parent ENABLE_ALL_FEATURES handshake
+The model of behaviour.md ("Enabling all features"): EnableAllFeatures creates a parent ENABLE_ALL_FEATURES handshake
 (REQUESTED, no account recipient) and one ENABLE_ALL_FEATURES child (OPEN) per member that joined
 by invitation. Once every child that still matters is ACCEPTED the parent turns OPEN and the service
 sends an APPROVE_ALL_FEATURES handshake to the management account. The management account finishes
@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from . import errors, handshakes, world as world_module
-from .handshakes import Answer, ResponseRules
+from . import errors, quotas
+from .handshakes import Answer, ResponseRules, send
+from .membership import managed_by, member_accounts
 from .model import (
     ACCEPTED,
     ACCOUNT,
@@ -25,11 +26,11 @@ from .model import (
     CANCELED,
     ENABLE_ALL_FEATURES,
     ENABLE_ALL_FEATURES_LIFETIME,
-    INVITE,
     INVITED,
     LIVE_STATES,
     OPEN,
     ORGANIZATION,
+    PARENT_HANDSHAKE,
     REQUESTED,
     Account,
     Handshake,
@@ -37,16 +38,15 @@ from .model import (
     Party,
     Resource,
 )
-from .world import World
+from .store import World
 
-PARENT_HANDSHAKE = "PARENT_HANDSHAKE"
-#: Above this many accounts the standard migration is refused [M EnableAllFeatures errors].
+#: Above this many accounts the standard migration is refused (the operation's documented limit).
 MAX_MIGRATION_ACCOUNTS = 5000
 
 
 def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Handshake:
-    """EnableAllFeatures (spec 6.8). Returns the parent handshake."""
-    org = world.managed_by(caller)
+    """EnableAllFeatures. Returns the parent handshake."""
+    org = managed_by(world, caller)
     if org.feature_set == ALL:
         raise errors.handshake_constraint(
             "ORGANIZATION_ALREADY_HAS_ALL_FEATURES", "This organization has already enabled all features."
@@ -61,12 +61,11 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
             "ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED",
             f"Organizations with more than {MAX_MIGRATION_ACCOUNTS} accounts can't use the standard migration.",
         )
-    # Pending invitations are canceled [UG]; new ones are refused while the request runs (A3).
-    for handshake in org.handshakes:
-        if handshake.action == INVITE and handshake.state(now) in LIVE_STATES:
-            handshake.finish(CANCELED, now)
+    # Pending invitations are canceled; new ones are refused while the request runs.
+    for handshake in quotas.live_invitations(org, now):
+        world.end(handshake, CANCELED, now)
 
-    parent = handshakes.send(
+    parent = send(
         world,
         org,
         ENABLE_ALL_FEATURES,
@@ -76,9 +75,9 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
         expires_at=now + ENABLE_ALL_FEATURES_LIFETIME,
     )
     parent.stored_state = REQUESTED
-    for member in world.member_accounts(org):
+    for member in member_accounts(world, org):
         if member.joined_method == INVITED and member.id != org.management_account_id:
-            handshakes.send(
+            send(
                 world,
                 org,
                 ENABLE_ALL_FEATURES,
@@ -93,7 +92,7 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
                 recipient_account_id=member.id,
                 parent_id=parent.id,
             )
-    # With no invited member there is nobody to wait for: OPEN at once (A4), confirmation sent.
+    # With no invited member there is nobody to wait for: OPEN at once, confirmation sent.
     _reevaluate(world, org, parent, now)
     return parent
 
@@ -134,9 +133,9 @@ def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.date
             continue
         if child.state(now) != ACCEPTED:
             return
-    parent.stored_state = OPEN
+    world.move(parent, OPEN, now)
     management = org.management_account_id
-    handshakes.send(
+    send(
         world,
         org,
         APPROVE_ALL_FEATURES,
@@ -149,13 +148,13 @@ def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.date
     )
 
 
-def _finish_together(org: Organization, parent: Handshake, state: str, now: dt.datetime) -> None:
+def _finish_together(world: World, org: Organization, parent: Handshake, state: str, now: dt.datetime) -> None:
     """Accepting (or declining) the OPEN parent or its confirmation ends both the same way."""
     for handshake in (parent, _confirmation(org, parent)):
         if handshake is not None and handshake.state(now) in LIVE_STATES:
-            handshake.finish(state, now)
+            world.end(handshake, state, now)
     if state == ACCEPTED:
-        # Policy types are not switched on: that is EnablePolicyType's job [M].
+        # Policy types are not switched on: that is EnablePolicyType's job.
         org.feature_set = ALL
 
 
@@ -180,18 +179,18 @@ class EnableAllFeaturesRules(ResponseRules):
         org = world.organizations[handshake.org_id]
         if handshake.parent_id is None:
             if answer.response == "cancel":
-                handshake.finish(CANCELED, now)
+                world.end(handshake, CANCELED, now)
                 for related in _related(org, handshake):
                     if related.state(now) in LIVE_STATES:
-                        related.finish(CANCELED, now)
+                        world.end(related, CANCELED, now)
             else:
-                _finish_together(org, handshake, target_state, now)
+                _finish_together(world, org, handshake, target_state, now)
             return
-        handshake.finish(target_state, now)
+        world.end(handshake, target_state, now)
         if target_state == ACCEPTED:
             parent = world.handshakes[handshake.parent_id]
             _reevaluate(world, org, parent, now)
-        # DECLINED keeps the parent REQUESTED until the account leaves or is removed (A7).
+        # DECLINED keeps the parent REQUESTED until the account leaves or is removed.
 
 
 class ApproveAllFeaturesRules(ResponseRules):
@@ -206,10 +205,11 @@ class ApproveAllFeaturesRules(ResponseRules):
         world, handshake = answer.world, answer.handshake
         assert handshake.parent_id is not None
         org = world.organizations[handshake.org_id]
-        _finish_together(org, world.handshakes[handshake.parent_id], target_state, answer.now)
+        _finish_together(world, org, world.handshakes[handshake.parent_id], target_state, answer.now)
 
 
-def _refuse_invites_while_pending(world: World, org: Organization, now: dt.datetime) -> None:
+def refuse_invites_while_pending(world: World, org: Organization, now: dt.datetime) -> None:
+    """No invitations while a request to enable all features is pending, unless the option allows them."""
     if not world.limits.allow_invites_during_enable_all_features and pending_request(org, now) is not None:
         raise errors.handshake_constraint(
             "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
@@ -217,18 +217,12 @@ def _refuse_invites_while_pending(world: World, org: Organization, now: dt.datet
         )
 
 
-def _member_left(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
+def member_left(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
     """A member left or was removed: its pending child is CANCELED and the parent re-evaluated."""
     parent = pending_request(org, now)
     if parent is None:
         return
     for child in _children(org, parent):
         if child.recipient_account_id == account.id and child.state(now) in LIVE_STATES:
-            child.finish(CANCELED, now)
+            world.end(child, CANCELED, now)
     _reevaluate(world, org, parent, now)
-
-
-handshakes.RULES[ENABLE_ALL_FEATURES] = EnableAllFeaturesRules()
-handshakes.RULES[APPROVE_ALL_FEATURES] = ApproveAllFeaturesRules()
-handshakes.INVITE_CHECKS.append(_refuse_invites_while_pending)
-world_module.LEFT_HOOKS.append(_member_left)

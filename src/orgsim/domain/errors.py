@@ -1,4 +1,4 @@
-"""The one exception the domain raises: a refusal the real service would send."""
+"""The one exception the domain raises (a refusal the real service would send), and its common forms."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Mapping
 class Rejected(Exception):
     """An operation was refused with a modeled AWS error.
 
-    ``code`` is the error shape name (``HandshakeNotFoundException``); ``reason``
-    is the ``Reason`` member for the error shapes that have one; ``members`` holds any
-    other members of the error shape (``Type`` of ``TooManyRequestsException``).
+    ``code`` is the error shape name (``HandshakeNotFoundException``); ``reason`` is the ``Reason``
+    member for the error shapes that have one; ``members`` holds any other members of the error
+    shape (``Type`` of ``TooManyRequestsException``).
     """
 
     def __init__(
@@ -27,6 +27,8 @@ class Rejected(Exception):
 NOT_IN_USE = "Your account is not a member of an organization."
 ACCESS_DENIED = "You don't have permissions to access this resource."
 HANDSHAKE_NOT_FOUND = "We can't find a handshake with the HandshakeId that you specified."
+ACCOUNT_NOT_FOUND = "You specified an account that doesn't exist."
+PATTERN_MISMATCH = "You provided a value that does not match the required pattern."
 
 
 def not_in_use() -> Rejected:
@@ -39,6 +41,15 @@ def access_denied() -> Rejected:
 
 def handshake_not_found() -> Rejected:
     return Rejected("HandshakeNotFoundException", HANDSHAKE_NOT_FOUND)
+
+
+def account_not_found() -> Rejected:
+    return Rejected("AccountNotFoundException", ACCOUNT_NOT_FOUND)
+
+
+def account_limit_exceeded() -> Rejected:
+    """The organization has no room for another account (behaviour.md, "Quotas")."""
+    return handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts.")
 
 
 def handshake_constraint(reason: str, message: str) -> Rejected:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import random
+import re
 import string
 
 _LOWER_ALNUM = string.ascii_lowercase + string.digits
 _UPPER_ALNUM = string.ascii_uppercase + string.digits
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def is_account_id(value: object) -> bool:
+    """Whether ``value`` is an AWS account id: twelve ASCII digits."""
+    return isinstance(value, str) and _ACCOUNT_ID.fullmatch(value) is not None
 
 
 class IdGenerator:

@@ -1,10 +1,10 @@
-"""Accounts, organizations and handshakes as plain records."""
+"""Accounts, organizations and handshakes as plain records, and the constants they use."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final, NamedTuple
 
 _TIME_ORIGIN: Final = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -16,7 +16,6 @@ DECLINED: Final = "DECLINED"
 CANCELED: Final = "CANCELED"
 EXPIRED: Final = "EXPIRED"
 LIVE_STATES: Final = frozenset({REQUESTED, OPEN})
-TERMINAL_STATES: Final = frozenset({ACCEPTED, DECLINED, CANCELED, EXPIRED})
 
 # Handshake actions.
 INVITE: Final = "INVITE"
@@ -27,6 +26,8 @@ APPROVE_ALL_FEATURES: Final = "APPROVE_ALL_FEATURES"
 ACCOUNT: Final = "ACCOUNT"
 EMAIL: Final = "EMAIL"
 ORGANIZATION: Final = "ORGANIZATION"
+NOTES: Final = "NOTES"
+PARENT_HANDSHAKE: Final = "PARENT_HANDSHAKE"
 
 # Feature sets and joined methods.
 ALL: Final = "ALL"
@@ -39,10 +40,21 @@ IN_PROGRESS: Final = "IN_PROGRESS"
 SUCCEEDED: Final = "SUCCEEDED"
 FAILED: Final = "FAILED"
 
-#: Terminal handshakes stay visible this long after entering their terminal state (spec section 8).
+#: Terminal handshakes stay visible this long after entering their terminal state (behaviour.md, "Time").
 RETENTION: Final = dt.timedelta(days=30)
 INVITE_LIFETIME: Final = dt.timedelta(days=15)
 ENABLE_ALL_FEATURES_LIFETIME: Final = dt.timedelta(days=90)
+
+Tags = tuple[tuple[str, str], ...]
+
+
+class Change(NamedTuple):
+    """One state transition a call made, as it happened: ``Change("h-…", "OPEN", "ACCEPTED")``."""
+
+    #: The id of what changed (a handshake id).
+    id: str
+    before: str
+    after: str
 
 
 @dataclass(eq=False)
@@ -52,6 +64,7 @@ class Account:
     id: str
     email: str
     name: str
+    #: Known only because something named it (a caller, an invitation target), not created explicitly.
     implicit: bool = False
     org_id: str | None = None
     joined_method: str | None = None
@@ -89,24 +102,13 @@ class Resource:
     children: tuple[Resource, ...] = ()
 
 
-#: A handshake's layout: its number of parties, and its resources as a tree of tuples, one per
-#: resource holding its children's trees (so a resource without children is ``()``). An invitation
-#: to an account: ``(2, (((), (), ()), ()))``, an organization with three details, then the account.
-Layout = tuple[int, tuple[Any, ...]]
-_LAYOUTS: dict[Layout, Layout] = {}
-
-
-def _tree_layout(resources: tuple[Resource, ...]) -> tuple[Any, ...]:
-    return tuple(_tree_layout(r.children) for r in resources)
-
-
 @dataclass(eq=False, slots=True)
 class Handshake:
     """A handshake. Its public state is derived from the stored one and ``now``.
 
-    The stored state is REQUESTED, OPEN or a terminal state set by an explicit
-    transition; EXPIRED is never stored but derived, so moving the clock backwards
-    brings an expired handshake back to life, as it should.
+    The stored state is REQUESTED, OPEN or a terminal state set by an explicit transition; EXPIRED is
+    derived from the clock (behaviour.md, "Time"). Everything but the stored state and ``ended_at`` is
+    fixed when the handshake is sent.
     """
 
     seq: int
@@ -123,54 +125,40 @@ class Handshake:
     #: The lower-cased email the handshake is addressed to, when addressed by email.
     recipient_email: str | None = None
     parent_id: str | None = None
-    tags: tuple[tuple[str, str], ...] = ()
+    tags: Tags = ()
     stored_state: str = OPEN
     ended_at: dt.datetime | None = None
-    #: Where the handshake sorts in every list: by RequestedTimestamp, then Id (spec section 9).
+    #: Where the handshake sorts in every list: by RequestedTimestamp, then Id (behaviour.md, "Lists").
     #: A string, so that it compares as it sorts and can travel inside a NextToken.
     order_key: str = field(init=False)
-    #: How many parties, and how the resource tree nests (see ``Layout``). Handshakes of one
-    #: layout share one tuple, so that code that shows them can be made once per layout.
-    layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:
         micros = (self.requested_at - _TIME_ORIGIN) // dt.timedelta(microseconds=1)
         self.order_key = f"{micros:020d}/{self.id}"
-        layout = (len(self.parties), _tree_layout(self.resources))
-        self.layout = _LAYOUTS.setdefault(layout, layout)
 
     def state(self, now: dt.datetime) -> str:
         state = self.stored_state
-        if (state == OPEN or state == REQUESTED) and now >= self.expires_at:
+        if state in LIVE_STATES and now >= self.expires_at:
             return EXPIRED
         return state
 
     def terminal_since(self, now: dt.datetime) -> dt.datetime | None:
         """When the handshake entered its terminal state, or None while it is live."""
-        state = self.stored_state
-        if state == OPEN or state == REQUESTED:
+        if self.stored_state in LIVE_STATES:
             return self.expires_at if now >= self.expires_at else None
         return self.ended_at
+
+    def shown_state(self, now: dt.datetime) -> str | None:
+        """The state responses show at ``now``; None once the handshake has been terminal for the
+        retention period and no response shows it any more."""
+        ended = self.terminal_since(now)
+        if ended is not None and now >= ended + RETENTION:
+            return None
+        return self.state(now)
 
     def visible(self, now: dt.datetime) -> bool:
         """False once the handshake has been terminal for the retention period."""
         return self.shown_state(now) is not None
-
-    def shown_state(self, now: dt.datetime) -> str | None:
-        """The state responses show at ``now``; None once the handshake has been terminal for the
-        retention period and no response shows it. ``state`` and ``visible`` in one step, for lists."""
-        state = self.stored_state
-        if state == OPEN or state == REQUESTED:
-            expires_at = self.expires_at
-            if now < expires_at:
-                return state
-            return EXPIRED if now < expires_at + RETENTION else None
-        ended_at = self.ended_at
-        return state if ended_at is None or now < ended_at + RETENTION else None
-
-    def finish(self, state: str, now: dt.datetime) -> None:
-        self.stored_state = state
-        self.ended_at = now
 
     def is_addressed_to(self, account: Account) -> bool:
         if self.recipient_account_id is not None:
@@ -189,7 +177,7 @@ class AccountRequest:
     name: str
     requested_at: dt.datetime
     completes_at: dt.datetime
-    tags: tuple[tuple[str, str], ...] = ()
+    tags: Tags = ()
     #: The failure already known when the request was made, reported once it completes.
     doomed_by: str | None = None
     state: str = IN_PROGRESS

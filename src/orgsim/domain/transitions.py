@@ -1,4 +1,4 @@
-"""The handshake transition table (spec section 7)."""
+"""The handshake transition table: which answer may move a handshake from which state (behaviour.md, "Handshakes")."""
 
 from __future__ import annotations
 

@@ -19,8 +19,7 @@ from typing import Final
 from botocore.model import OperationModel, Shape, StructureShape
 
 from ..domain.errors import Rejected
-from .log import operation_name
-from .schema import service_model
+from .botocore_model import api_name, service_model
 
 #: The message AWS Organizations was seen sending with TooManyRequestsException.
 _THROTTLED: Final = (
@@ -112,9 +111,6 @@ class Faults:
         #: The armed faults, oldest first. Read-only for others; the dispatcher tests it for emptiness.
         self.active: list[Fault] = []
 
-    def __bool__(self) -> bool:
-        return bool(self.active)
-
     def armed(self) -> tuple[Fault, ...]:
         with self._lock:
             return tuple(self.active)
@@ -161,9 +157,9 @@ def resolve_operations(
     services: set[str] = set()
     resolved: set[str] = set()
     for raw in names:
-        name = operation_name(raw)
-        service = next((s for s, ops in simulated.items() if name in ops), None)
-        if service is None:
+        name = api_name(raw, simulated)
+        service = None if name is None else next((s for s, ops in simulated.items() if name in ops), None)
+        if name is None or service is None:
             raise ValueError(
                 f"orgsim does not simulate an operation named {raw!r}; it simulates: "
                 + ", ".join(sorted(op for ops in simulated.values() for op in ops))

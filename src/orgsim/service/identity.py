@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from ..domain.ids import IdGenerator
@@ -22,7 +21,6 @@ class IssuedCredentials:
     access_key_id: str
     secret_access_key: str
     session_token: str | None
-    expiration: dt.datetime | None
     identity: Identity
 
 
@@ -41,7 +39,7 @@ class Identities:
     def issue_root(self, account_id: str) -> IssuedCredentials:
         """Long-term keys of the account's root user (what ``Simulation.session`` hands out)."""
         creds = IssuedCredentials(
-            self._ids.access_key_id("AKIA"), self._ids.secret(), None, None, root_identity(account_id)
+            self._ids.access_key_id("AKIA"), self._ids.secret(), None, root_identity(account_id)
         )
         self._issued[creds.access_key_id] = creds
         return creds
@@ -52,7 +50,6 @@ class Identities:
         account_id: str,
         role_name: str,
         session_name: str,
-        expiration: dt.datetime,
     ) -> IssuedCredentials:
         role_id = "AROA" + self._ids.access_key_id("")[:17]
         identity = Identity(
@@ -61,8 +58,7 @@ class Identities:
             f"{role_id}:{session_name}",
         )
         creds = IssuedCredentials(
-            self._ids.access_key_id("ASIA"), self._ids.secret(), "FwoGZXIvYXdzE" + self._ids.secret(200),
-            expiration, identity,
+            self._ids.access_key_id("ASIA"), self._ids.secret(), "FwoGZXIvYXdzE" + self._ids.secret(200), identity
         )
         self._issued[creds.access_key_id] = creds
         return creds

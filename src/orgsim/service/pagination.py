@@ -7,8 +7,8 @@ import binascii
 import hashlib
 import hmac
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from ..domain.errors import Rejected, invalid_input
 
@@ -52,6 +52,36 @@ class Tokens:
         if token_scope != scope:
             raise invalid_token()
         return position
+
+
+class PageRequest(NamedTuple):
+    """A list request's paging, read from its input: the listing its tokens belong to, where its page
+    starts and how long it is. Reading it is part of input validation: it comes before the caller's
+    membership and role are checked."""
+
+    scope: str
+    after: str | None
+    limit: int
+
+    @classmethod
+    def read(cls, tokens: Tokens, params: Mapping[str, Any], scope: str) -> PageRequest:
+        token = params.get("NextToken")
+        after = tokens.read(token, scope) if token is not None else None
+        return cls(scope, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE)
+
+    def page(
+        self, tokens: Tokens, items: Sequence[T], position: Callable[[T], str], show: Callable[[T], S | None]
+    ) -> tuple[list[T], list[S], str | None]:
+        """The page, what it shows, and the NextToken to send (None on the last page). See ``page``."""
+        kept, shown, more = page(items, position, self.after, self.limit, show)
+        return kept, shown, None if more is None else tokens.mint(self.scope, more)
+
+
+def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:
+    """``output`` with ``NextToken`` added when there is one (left out on the last page)."""
+    if token is not None:
+        output["NextToken"] = token
+    return output
 
 
 def page(

@@ -1,15 +1,12 @@
-"""The two STS operations that establish who is calling: GetCallerIdentity and AssumeRole."""
+"""The STS operations that establish who is calling: GetCallerIdentity and AssumeRole."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
-from ..domain.errors import Rejected
-from .call import Call, Handler, Params
-
-OPERATIONS: dict[str, Handler] = {}
+from ...domain.errors import Rejected
+from ..context import Call, Output, Params
 
 # arn:<partition>:iam::<account>:role/<optional path/>name
 _ROLE_ARN = re.compile(r"arn:(aws[a-z-]*):iam::([0-9]{12}):role/(?:[\x21-\x7e]*/)?([a-zA-Z0-9_+=,.@-]{1,64})")
@@ -20,12 +17,12 @@ def _validation_error(message: str) -> Rejected:
     return Rejected("ValidationError", message)
 
 
-def get_caller_identity(call: Call, params: Params) -> dict[str, Any]:
+def get_caller_identity(call: Call, params: Params) -> Output:
     identity = call.identity
     return {"UserId": identity.user_id, "Account": identity.account_id, "Arn": identity.arn}
 
 
-def assume_role(call: Call, params: Params) -> dict[str, Any]:
+def assume_role(call: Call, params: Params) -> Output:
     role_arn = params["RoleArn"]
     match = _ROLE_ARN.fullmatch(role_arn)
     if match is None:
@@ -34,7 +31,7 @@ def assume_role(call: Call, params: Params) -> dict[str, Any]:
     session_name = params["RoleSessionName"]
     duration = params.get("DurationSeconds") or 3600
     expiration = (call.now + dt.timedelta(seconds=duration)).replace(microsecond=0)
-    creds = call.identities.issue_role(partition, account_id, role_name, session_name, expiration)
+    creds = call.identities.issue_role(partition, account_id, role_name, session_name)
     return {
         "Credentials": {
             "AccessKeyId": creds.access_key_id,
@@ -44,7 +41,3 @@ def assume_role(call: Call, params: Params) -> dict[str, Any]:
         },
         "AssumedRoleUser": {"AssumedRoleId": creds.identity.user_id, "Arn": creds.identity.arn},
     }
-
-
-OPERATIONS["GetCallerIdentity"] = get_caller_identity
-OPERATIONS["AssumeRole"] = assume_role

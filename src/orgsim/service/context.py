@@ -7,14 +7,17 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..domain.model import Account
-from ..domain.world import World
+from ..domain.store import World
 from .identity import Identities, Identity
 from .pagination import Tokens
-from .render import Output
+
+Params = Mapping[str, Any]
+#: A response structure as the call log keeps it (see ``render``).
+Output = dict[str, Any]
 
 
 class Call(NamedTuple):
-    """One call being answered. A named tuple: dispatch makes one per call, with ``tuple.__new__``."""
+    """One call being answered."""
 
     operation: str
     world: World
@@ -28,5 +31,4 @@ class Call(NamedTuple):
         return self.world.account(self.identity.account_id)
 
 
-Params = Mapping[str, Any]
 Handler = Callable[[Call, Params], Output]

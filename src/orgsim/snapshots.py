@@ -11,7 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .domain import model
-from .domain.world import World
+from .domain.model import Party
+from .domain.store import World
+
+__all__ = ["Account", "Handshake", "Organization", "Party"]
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,6 @@ class Organization:
 
 
 @dataclass(frozen=True)
-class Party:
-    id: str
-    type: str
-
-
-@dataclass(frozen=True)
 class Handshake:
     """A handshake as the API would show it at the moment of the snapshot, plus what the API hides."""
 
@@ -77,6 +74,13 @@ class Handshake:
     parent_id: str | None
     #: The ``NOTES`` resource, if the invitation had notes.
     notes: str | None
+    #: For an EXPIRED handshake, the state it was in when it expired (OPEN, or REQUESTED).
+    expired_from: str | None = None
+
+    @property
+    def purge_timestamp(self) -> dt.datetime | None:
+        """When the API stops showing it (its retention period after it ended); None while it is live."""
+        return None if self.ended_timestamp is None else self.ended_timestamp + model.RETENTION
 
     @property
     def recipient(self) -> Party | None:
@@ -85,20 +89,21 @@ class Handshake:
 
     @classmethod
     def of(cls, h: model.Handshake, now: dt.datetime) -> Handshake:
-        notes = next((r.value for r in h.resources if r.type == "NOTES"), None)
+        notes = next((r.value for r in h.resources if r.type == model.NOTES), None)
         return cls(
             id=h.id,
             arn=h.arn,
             action=h.action,
             state=h.state(now),
             organization_id=h.org_id,
-            parties=tuple(Party(p.id, p.type) for p in h.parties),
+            parties=h.parties,
             requested_timestamp=h.requested_at,
             expiration_timestamp=h.expires_at,
             ended_timestamp=h.terminal_since(now),
             purged=not h.visible(now),
             parent_id=h.parent_id,
             notes=notes,
+            expired_from=h.stored_state if h.state(now) == model.EXPIRED and h.stored_state in model.LIVE_STATES else None,
         )
 
 

@@ -29,19 +29,10 @@ def api_params(model: OperationModel, request_dict: dict[str, Any]) -> dict[str,
         body = body.decode("utf-8")
     if not isinstance(body, str) or not body:
         return {}
-    # json.loads reaches the C scanner through three Python-level calls; botocore writes a bare
-    # document, which the scanner reads directly. Anything else goes through json.loads.
-    try:
-        loaded, end = _scan_json(body, 0)
-    except StopIteration:
-        end = -1
-    if end != len(body):
-        loaded = json.loads(body)
+    loaded = json.loads(body)
     return loaded if isinstance(loaded, dict) else {}
 
 
-_scan_json = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
-#: A tuple, not ``bytes | bytearray``: that expression makes a new union object every time it runs.
 _BYTES: Final = (bytes, bytearray)
 
 

@@ -1,11 +1,9 @@
 """The call log: one small immutable record per call the simulation answered.
 
-Recording is on the hot path, so it stays cheap: a record is a named tuple that holds the
-params mapping exactly as botocore passed it (not a copy: treat it as read-only). Outputs that carry
-handshakes, by far the largest, are kept compact: each handshake as a reference to its record in the
-simulated world and the state the response showed, rebuilt into the same response structure when
-``output`` is read (a fresh copy each time). Keeping every rendered response alive instead doubled the
-memory a handshake costs and slowed every later call of a long simulation.
+A record holds the params mapping exactly as the service decoded it (not a copy: treat it as
+read-only), the output as its handler returned it (see ``render``: handshakes are kept as their record
+and the state shown, everything else as it was shown), the error, and the transitions the call made
+as the domain noted them. ``output`` is rebuilt, as a fresh copy, each time it is read.
 """
 
 from __future__ import annotations
@@ -16,7 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, overload
 
 from ..domain.errors import Rejected
-from .render import HandshakeList, OneHandshake, fresh
+from ..domain.model import Change
+from .botocore_model import api_name
+from .render import ShownHandshake, render
+
+#: The services whose operations the log can hold.
+_SERVICES = ("organizations", "sts")
 
 
 class RecordedCall(NamedTuple):
@@ -40,20 +43,22 @@ class RecordedCall(NamedTuple):
     #: The request parameters as botocore passed them (not a copy).
     params: Mapping[str, Any]
     #: What the log keeps of the response (see ``output``); None when the call failed.
-    stored_output: Mapping[str, Any] | HandshakeList | OneHandshake | None
+    stored_output: dict[str, Any] | None
     #: The modeled error the call failed with, or None when it succeeded.
     error: Rejected | None
     #: The ``ResponseMetadata.RequestId`` the caller saw.
     request_id: str
     #: True when the error was injected by ``Simulation.fail``.
     injected: bool = False
+    #: The transitions the call made, in order: ``Change("h-…", "OPEN", "ACCEPTED")``.
+    changes: tuple[Change, ...] = ()
 
     @property
     def output(self) -> Mapping[str, Any] | None:
         """The response members (without ``ResponseMetadata``), or None when the call failed. A fresh
         copy at each read: changing it changes neither the log nor what the caller received."""
         stored = self.stored_output
-        return None if stored is None else fresh(stored)  # type: ignore[arg-type]  # a dict, or compact
+        return None if stored is None else render(stored)
 
     @property
     def ok(self) -> bool:
@@ -73,31 +78,27 @@ class RecordedCall(NamedTuple):
         named = self.params.get("HandshakeId")
         if isinstance(named, str):
             return named
-        stored = self.stored_output
-        if isinstance(stored, OneHandshake):
-            return stored.handshake.id
-        if isinstance(stored, HandshakeList):
-            return None
-        handshake = stored.get("Handshake") if stored is not None else None
-        return handshake.get("Id") if isinstance(handshake, Mapping) else None
+        shown = self._shown_handshake()
+        return None if shown is None else shown.handshake.id
 
     @property
     def handshake_state(self) -> str | None:
         """The ``State`` of the handshake in the response, if the response has one."""
-        stored = self.stored_output
-        if isinstance(stored, OneHandshake):
-            return stored.state
-        if isinstance(stored, HandshakeList):
-            return None
-        handshake = stored.get("Handshake") if stored is not None else None
-        return handshake.get("State") if isinstance(handshake, Mapping) else None
+        shown = self._shown_handshake()
+        return None if shown is None else shown.state
+
+    def _shown_handshake(self) -> ShownHandshake | None:
+        found = self.stored_output.get("Handshake") if self.stored_output is not None else None
+        return found if isinstance(found, ShownHandshake) else None
 
 
 def operation_name(name: str) -> str:
-    """``accept_handshake`` or ``AcceptHandshake`` -> ``AcceptHandshake``."""
-    if "_" in name or name[:1].islower():
-        return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
-    return name
+    """``accept_handshake`` or ``AcceptHandshake`` -> ``AcceptHandshake``, as botocore's model names
+    the operations. ValueError for a name no simulated service has."""
+    found = api_name(name, _SERVICES)
+    if found is None:
+        raise ValueError(f"neither Organizations nor STS has an operation named {name!r}")
+    return found
 
 
 class CallList(Sequence[RecordedCall]):

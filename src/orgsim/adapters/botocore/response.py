@@ -1,0 +1,62 @@
+"""An outcome of the simulated service as botocore expects it from ``before-call``:
+``(http_response, parsed)``, where ``parsed`` is what botocore's parser would have made of the body."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Final
+
+from botocore.awsrequest import AWSResponse
+from botocore.model import ServiceModel, StructureShape
+
+from ...service.botocore_model import service_model
+from ...service.simulated_aws import Outcome
+
+_CONTENT_TYPE: Final = {"json": "application/x-amz-json-1.1", "query": "text/xml"}
+
+
+class SimulatedResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no types
+    """The HTTP response of an answer orgsim made (so that ``after-call`` handlers can tell)."""
+
+    def __init__(self, status_code: int, headers: dict[str, str]) -> None:
+        super().__init__(None, status_code, headers, None)
+
+
+def to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSResponse, dict[str, Any]]:
+    output, record = outcome
+    protocol = service_model.protocol
+    headers = {"x-amzn-requestid": record.request_id, "content-type": _CONTENT_TYPE[protocol]}
+    error = record.error
+    if error is None:
+        assert output is not None
+        output["ResponseMetadata"] = _metadata(record.request_id, 200, headers)
+        return SimulatedResponse(200, headers), output
+    status = 500 if error.code == "ServiceException" else 400
+    parsed: dict[str, Any] = {
+        "Error": {"Code": error.code, "Message": error.message},
+        "ResponseMetadata": _metadata(record.request_id, status, headers),
+    }
+    if protocol == "query":
+        parsed["Error"]["Type"] = "Sender"
+    members = error_members(service_model.service_name, error.code)
+    if "Message" in members:
+        parsed["Message"] = error.message
+    if "Reason" in members and error.reason is not None:
+        parsed["Reason"] = error.reason
+    if error.members:
+        parsed.update((k, v) for k, v in error.members.items() if k in members)
+    return SimulatedResponse(status, headers), parsed
+
+
+def _metadata(request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:
+    return {"RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": dict(headers), "RetryAttempts": 0}
+
+
+@functools.cache
+def error_members(service: str, code: str) -> frozenset[str]:
+    """The members the error shape ``code`` has in the installed model (empty when unmodeled)."""
+    model = service_model(service)
+    if code not in model.shape_names:
+        return frozenset()
+    shape = model.shape_for(code)
+    return frozenset(shape.members) if isinstance(shape, StructureShape) else frozenset()

@@ -1,0 +1,142 @@
+"""InviteAccountToOrganization and what accepting an invitation does (behaviour.md, "Invitations")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from . import errors, quotas
+from .errors import Rejected
+from .handshakes import Answer, ResponseRules, send
+from .ids import is_account_id
+from .membership import join, managed_by
+from .model import (
+    ACCOUNT,
+    EMAIL,
+    INVITE,
+    INVITE_LIFETIME,
+    INVITED,
+    NOTES,
+    ORGANIZATION,
+    Account,
+    Handshake,
+    Organization,
+    Party,
+    Resource,
+)
+from .store import World
+from .tags import check_tags
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+", re.ASCII)
+
+
+def invite(
+    world: World,
+    caller: Account,
+    target: Party,
+    notes: str | None,
+    tags: Sequence[tuple[str, str]],
+    now: dt.datetime,
+) -> Handshake:
+    """Send an INVITE handshake from the caller's organization to ``target``."""
+    if target.type == ORGANIZATION:
+        raise errors.invalid_input(
+            "INVALID_PARTY_TYPE_TARGET", "You can invite only an account, by its id or its email address."
+        )
+    if target.type == ACCOUNT and not is_account_id(target.id):
+        raise errors.invalid_input("INVALID_PATTERN", errors.PATTERN_MISMATCH)
+    if target.type == EMAIL and not _EMAIL.fullmatch(target.id):
+        raise errors.invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You provided an invalid email address.")
+    check_tags(tags)
+    org = managed_by(world, caller)
+    for check in world.rules.invite_checks:
+        check(world, org, now)
+
+    # An account that was never used is in no organization; it comes to exist when it first calls.
+    recipient = world.accounts.get(target.id) if target.type == ACCOUNT else world.account_by_email(target.id)
+    if recipient is not None and recipient.org_id == org.id:
+        raise errors.handshake_constraint(
+            "ALREADY_IN_AN_ORGANIZATION", "The account is already a member of this organization."
+        )
+    for pending in quotas.live_invitations(org, now):
+        if _same_target(pending, target, recipient):
+            raise Rejected(
+                "DuplicateHandshakeException",
+                "An open invitation to this account already exists. Cancel it or wait for an answer.",
+            )
+    quotas.refuse_when_full(world, quotas.account_slots_used(org, now))
+    if quotas.invitations_in_last_day(org, now) >= world.limits.max_invitations_per_day:
+        raise errors.handshake_constraint(
+            "HANDSHAKE_RATE_LIMIT_EXCEEDED", "You have sent too many invitations in the last 24 hours. Try again later."
+        )
+
+    resources = [_sender_resource(world, org), Resource(target.type, target.id)]
+    if notes is not None:
+        resources.append(Resource(NOTES, notes))
+    return send(
+        world,
+        org,
+        INVITE,
+        parties=(Party(org.id, ORGANIZATION), target),
+        resources=tuple(resources),
+        now=now,
+        expires_at=now + INVITE_LIFETIME,
+        recipient_account_id=target.id if target.type == ACCOUNT else None,
+        recipient_email=target.id.lower() if target.type == EMAIL else None,
+        tags=tuple(tags),
+    )
+
+
+def _sender_resource(world: World, org: Organization) -> Resource:
+    """The ORGANIZATION resource of an invitation, with the management account's email and name and
+    the feature set as they are now. Resources are immutable, so invitations share equal ones."""
+    management = world.accounts[org.management_account_id]
+    resource = Resource(
+        ORGANIZATION,
+        org.id,
+        (
+            Resource("MASTER_EMAIL", management.email),
+            Resource("MASTER_NAME", management.name),
+            Resource("ORGANIZATION_FEATURE_SET", org.feature_set),
+        ),
+    )
+    return world.shared_resources.setdefault(resource, resource)
+
+
+def _same_target(pending: Handshake, target: Party, recipient: Account | None) -> bool:
+    """Two invitations name the same account when the ids match or an email resolves to it."""
+    if pending.parties[1] == target:
+        return True
+    if target.type == EMAIL and pending.recipient_email == target.id.lower():
+        return True
+    if recipient is None:
+        return False
+    if pending.recipient_account_id is not None:
+        return pending.recipient_account_id == recipient.id
+    return pending.recipient_email == recipient.email.lower()
+
+
+class InviteRules(ResponseRules):
+    """Accepting an invitation makes the caller a member, with the invitation's tags."""
+
+    def apply(self, answer: Answer, target_state: str) -> None:
+        world, handshake, caller, now = answer.world, answer.handshake, answer.caller, answer.now
+        if answer.response == "accept":
+            org = world.organizations[handshake.org_id]
+            if caller.org_id is not None:
+                current = world.organizations[caller.org_id]
+                if current.management_account_id == caller.id:
+                    raise Rejected(
+                        "MasterCannotLeaveOrganizationException",
+                        "A management account can't join another organization. Delete its organization first.",
+                    )
+                raise errors.handshake_constraint(
+                    "ALREADY_IN_AN_ORGANIZATION",
+                    "The account is already a member of an organization. It must leave before it can accept.",
+                )
+            # The invitation's own slot turns into the member's: only members count here.
+            quotas.refuse_when_full(world, len(org.members))
+            join(world, caller, org, INVITED, now)
+            caller.tags.update(handshake.tags)
+        world.end(handshake, target_state, now)

@@ -1,0 +1,129 @@
+"""Organizations and who belongs to them: create and delete, join and part, leave and remove.
+
+Who may do what follows the roles of behaviour.md ("Who may call what"): the management account
+manages, members belong, standalone accounts belong to nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from . import errors
+from .errors import Rejected
+from .model import ALL, CANCELED, EXPIRED, INVITED, LIVE_STATES, Account, Organization
+from .store import World
+
+
+def organization_of(world: World, account: Account) -> Organization:
+    """The caller's organization; standalone callers get ``AWSOrganizationsNotInUseException``."""
+    if account.org_id is None:
+        raise errors.not_in_use()
+    return world.organizations[account.org_id]
+
+
+def managed_by(world: World, account: Account) -> Organization:
+    """The organization ``account`` manages; members are refused, standalone accounts too."""
+    org = organization_of(world, account)
+    if org.management_account_id != account.id:
+        raise errors.access_denied()
+    return org
+
+
+def member_accounts(world: World, org: Organization) -> Iterable[Account]:
+    """The members, the management account included, in the order they joined."""
+    accounts = world.accounts
+    return (accounts[i] for i in org.members)
+
+
+def describe_account(world: World, caller: Account, account_id: str) -> tuple[Account, Organization]:
+    org = managed_by(world, caller)
+    if account_id not in org.members:
+        raise errors.account_not_found()
+    return world.accounts[account_id], org
+
+
+def create_organization(world: World, caller: Account, feature_set: str | None, now: dt.datetime) -> Organization:
+    if caller.org_id is not None:
+        raise Rejected(
+            "AlreadyInOrganizationException",
+            "This account is already a member of an organization. An account can belong to only one organization at a time.",
+        )
+    org_id = world.ids.organization_id()
+    org = Organization(
+        id=org_id,
+        arn=f"arn:aws:organizations::{caller.id}:organization/{org_id}",
+        root_id=world.ids.root_id(),
+        feature_set=feature_set or ALL,
+        management_account_id=caller.id,
+    )
+    world.organizations[org_id] = org
+    # The management account is listed as INVITED, as in the service's own examples.
+    join(world, caller, org, INVITED, now)
+    return org
+
+
+def delete_organization(world: World, caller: Account, now: dt.datetime) -> None:
+    org = managed_by(world, caller)
+    if len(org.members) > 1:
+        raise Rejected(
+            "OrganizationNotEmptyException",
+            "The organization still contains accounts other than the management account. Remove them first.",
+        )
+    for handshake in org.handshakes:
+        if handshake.stored_state in LIVE_STATES:
+            if handshake.state(now) == EXPIRED:
+                # It stays expired for good: moving the clock back must not revive an invitation
+                # from an organization that no longer exists.
+                world.end(handshake, EXPIRED, handshake.expires_at)
+            else:
+                world.end(handshake, CANCELED, now)
+    part(world, caller, org)
+    del world.organizations[org.id]
+
+
+def join(world: World, account: Account, org: Organization, method: str, now: dt.datetime) -> None:
+    account.org_id = org.id
+    account.joined_method = method
+    account.joined_at = now
+    account.join_seq = world.next_seq()
+    org.members[account.id] = None
+
+
+def part(world: World, account: Account, org: Organization) -> None:
+    """Take ``account`` out of ``org``: it is standalone again and its tags are gone."""
+    del org.members[account.id]
+    account.org_id = None
+    account.joined_method = None
+    account.joined_at = None
+    account.tags.clear()
+
+
+def leave(world: World, caller: Account, now: dt.datetime) -> None:
+    org = organization_of(world, caller)
+    if org.management_account_id == caller.id:
+        raise Rejected(
+            "MasterCannotLeaveOrganizationException",
+            "You can't remove a management account from an organization. Delete the organization instead.",
+        )
+    _part_member(world, caller, org, now)
+
+
+def remove(world: World, caller: Account, account_id: str, now: dt.datetime) -> None:
+    org = managed_by(world, caller)
+    if account_id == org.management_account_id:
+        raise errors.constraint(
+            "ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+            "You attempted to remove the management account from the organization.",
+        )
+    if account_id not in org.members:
+        raise errors.account_not_found()
+    _part_member(world, world.accounts[account_id], org, now)
+
+
+def _part_member(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
+    for check in world.rules.leave_checks:
+        check(world, account, org, now)
+    part(world, account, org)
+    for hook in world.rules.after_leave:
+        hook(world, account, org, now)

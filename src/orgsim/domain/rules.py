@@ -1,0 +1,51 @@
+"""The rule set a ``World`` follows, composed in this one place.
+
+Each area of the service adds steps to shared moments (every call, a member leaving, an invitation
+being sent) and rules for the handshakes it sends. They are listed here, in the order they run, so
+that a reader sees every rule the simulation applies, and a world built from the domain alone
+(``World(ids, limits, standard())``) is the same world the service uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from . import account_creation, all_features, invitations
+from .handshakes import ResponseRules
+from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, Account, Organization
+from .store import World
+
+Settle = Callable[[World, dt.datetime], None]
+MemberStep = Callable[[World, Account, Organization, dt.datetime], None]
+InviteCheck = Callable[[World, Organization, dt.datetime], None]
+
+
+@dataclass(frozen=True)
+class Rules:
+    #: Work that completes with time, brought up to date before every call (in this order).
+    settle: tuple[Settle, ...]
+    #: Checks before a member leaves or is removed; each may refuse with ``Rejected``.
+    leave_checks: tuple[MemberStep, ...]
+    #: Steps after a member has left or been removed (the account is already standalone).
+    after_leave: tuple[MemberStep, ...]
+    #: Checks before an invitation is sent, after the caller's role; each may refuse.
+    invite_checks: tuple[InviteCheck, ...]
+    #: How each handshake action is answered (accept, decline, cancel).
+    answers: Mapping[str, ResponseRules]
+
+
+def standard() -> Rules:
+    """Every rule of the simulated service."""
+    return Rules(
+        settle=(account_creation.settle,),
+        leave_checks=(account_creation.check_wait_period,),
+        after_leave=(all_features.member_left,),
+        invite_checks=(all_features.refuse_invites_while_pending,),
+        answers={
+            INVITE: invitations.InviteRules(),
+            ENABLE_ALL_FEATURES: all_features.EnableAllFeaturesRules(),
+            APPROVE_ALL_FEATURES: all_features.ApproveAllFeaturesRules(),
+        },
+    )

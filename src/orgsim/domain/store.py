@@ -1,0 +1,152 @@
+"""Every record of one simulated world, the indexes that find them, and the changes a call makes.
+
+The store knows nothing of who may do what: that is ``membership``, ``invitations``, ``handshakes``
+and the other modules of the domain, and ``rules`` composes what varies between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import insort
+from typing import TYPE_CHECKING
+
+from .ids import IdGenerator, is_account_id
+from .limits import Limits
+from .model import Account, AccountRequest, Change, Handshake, Organization, Resource
+
+if TYPE_CHECKING:
+    from .rules import Rules
+
+
+class World:
+    """Every account, organization and handshake of one simulation."""
+
+    def __init__(self, ids: IdGenerator, limits: Limits, rules: Rules) -> None:
+        self.ids = ids
+        self.limits = limits
+        self.rules = rules
+        self.accounts: dict[str, Account] = {}
+        self.organizations: dict[str, Organization] = {}
+        self.handshakes: dict[str, Handshake] = {}
+        self._by_email: dict[str, Account] = {}
+        #: Handshakes addressed to an account id, and to an email, in list order (``order_key``).
+        self.received_by_account: dict[str, list[Handshake]] = {}
+        self.received_by_email: dict[str, list[Handshake]] = {}
+        #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
+        self.account_requests: dict[str, AccountRequest] = {}
+        self.pending_account_requests: list[AccountRequest] = []
+        #: One instance of each distinct immutable resource tree that handshakes share.
+        self.shared_resources: dict[Resource, Resource] = {}
+        #: The transitions made since ``take_changes`` was last called (by the current call).
+        self.changes: list[Change] = []
+        self._seq = 0
+
+    def settle(self, now: dt.datetime) -> None:
+        """Bring the work that completes with time up to ``now`` (the rules' settle steps). Run before
+        every call and every look at the world."""
+        for step in self.rules.settle:
+            step(self, now)
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def move(self, handshake: Handshake, state: str, now: dt.datetime) -> None:
+        """Put a live handshake into another live state (a parent REQUESTED -> OPEN), noting the change."""
+        before = handshake.state(now)
+        handshake.stored_state = state
+        if before != state:
+            self.changes.append(Change(handshake.id, before, state))
+
+    def end(self, handshake: Handshake, state: str, now: dt.datetime) -> None:
+        """Put a handshake into the terminal ``state`` as of ``now``, noting the change."""
+        before = handshake.state(now)
+        handshake.stored_state = state
+        handshake.ended_at = now
+        if before != state:
+            self.changes.append(Change(handshake.id, before, state))
+
+    def take_changes(self) -> tuple[Change, ...]:
+        """The changes noted since the last call of this, oldest first; forgets them."""
+        if not self.changes:
+            return ()
+        taken = tuple(self.changes)
+        self.changes.clear()
+        return taken
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def account(self, account_id: str) -> Account:
+        """The account with this id; a well-formed id that was never created exists implicitly."""
+        found = self.accounts.get(account_id)
+        if found is None:
+            found = self._add_account(account_id, None, None, implicit=True)
+        return found
+
+    def create_account(self, account_id: str | None, email: str | None, name: str | None) -> Account:
+        """A new account (a new id when ``account_id`` is None). ValueError for a taken id or email."""
+        if account_id is None:
+            account_id = self.ids.account_id()
+            while account_id in self.accounts:
+                account_id = self.ids.account_id()
+        elif not is_account_id(account_id):
+            raise ValueError(f"an AWS account id is 12 digits, not {account_id!r}")
+        existing = self.accounts.get(account_id)
+        if existing is not None and not existing.implicit:
+            raise ValueError(f"account {account_id} already exists")
+        if email is not None:
+            owner = self._by_email.get(email.lower())
+            if owner is not None and owner.id != account_id:
+                raise ValueError(f"email {email!r} already belongs to account {owner.id}")
+        if existing is not None:
+            # Used before it was created explicitly: keep its history, take the new details.
+            if email is not None:
+                del self._by_email[existing.email.lower()]
+                existing.email = email
+                self._by_email[email.lower()] = existing
+            if name is not None:
+                existing.name = name
+            existing.implicit = False
+            return existing
+        return self._add_account(account_id, email, name, implicit=False)
+
+    def _add_account(self, account_id: str, email: str | None, name: str | None, *, implicit: bool) -> Account:
+        account = Account(
+            id=account_id,
+            email=email or self._generated_email(account_id),
+            name=name or f"Account {account_id}",
+            implicit=implicit,
+        )
+        self.accounts[account_id] = account
+        self._by_email[account.email.lower()] = account
+        return account
+
+    def _generated_email(self, account_id: str) -> str:
+        """An address no account has: an email belongs to one account only."""
+        email = f"aws+{account_id}@example.com"
+        n = 1
+        while email.lower() in self._by_email:
+            n += 1
+            email = f"aws+{account_id}-{n}@example.com"
+        return email
+
+    def account_by_email(self, email: str) -> Account | None:
+        return self._by_email.get(email.lower())
+
+    # -- handshakes ------------------------------------------------------------------------
+
+    def store(self, handshake: Handshake, org: Organization) -> None:
+        """Record a new handshake. Every list stays sorted by ``order_key``: when the clock moved
+        backwards, a new handshake sorts before older ones (an append while time moves forward)."""
+        self.handshakes[handshake.id] = handshake
+        insort(org.handshakes, handshake, key=_order)
+        if handshake.recipient_account_id is not None:
+            insort(self.received_by_account.setdefault(handshake.recipient_account_id, []), handshake, key=_order)
+        elif handshake.recipient_email is not None:
+            insort(self.received_by_email.setdefault(handshake.recipient_email, []), handshake, key=_order)
+
+
+def _order(handshake: Handshake) -> str:
+    return handshake.order_key

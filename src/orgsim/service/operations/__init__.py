@@ -1,0 +1,1 @@
+"""One handler per API operation, grouped by area. ``service.routes`` lists them all."""

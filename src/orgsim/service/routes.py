@@ -1,0 +1,65 @@
+"""The operations orgsim answers: one explicit table from (service, API name) to its handler.
+
+A ``Route`` is what the simulated service needs to answer one operation: the handler and the
+operation's input check (built from botocore's model on first use, then kept).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .context import Handler
+from .operations import accounts, handshakes, organizations, sts
+from .validation import Check, validator
+
+HANDLERS: Mapping[str, Mapping[str, Handler]] = {
+    "organizations": {
+        "CreateOrganization": organizations.create_organization,
+        "DescribeOrganization": organizations.describe_organization,
+        "DeleteOrganization": organizations.delete_organization,
+        "InviteAccountToOrganization": handshakes.invite_account,
+        "AcceptHandshake": handshakes.accept_handshake,
+        "DeclineHandshake": handshakes.decline_handshake,
+        "CancelHandshake": handshakes.cancel_handshake,
+        "DescribeHandshake": handshakes.describe_handshake,
+        "ListHandshakesForAccount": handshakes.list_handshakes_for_account,
+        "ListHandshakesForOrganization": handshakes.list_handshakes_for_organization,
+        "EnableAllFeatures": handshakes.enable_all_features,
+        "ListAccounts": accounts.list_accounts,
+        "DescribeAccount": accounts.describe_account,
+        "LeaveOrganization": accounts.leave_organization,
+        "RemoveAccountFromOrganization": accounts.remove_account,
+        "CreateAccount": accounts.create_account,
+        "DescribeCreateAccountStatus": accounts.describe_create_account_status,
+        "ListCreateAccountStatus": accounts.list_create_account_status,
+    },
+    "sts": {
+        "GetCallerIdentity": sts.get_caller_identity,
+        "AssumeRole": sts.assume_role,
+    },
+}
+
+
+class Route(NamedTuple):
+    """How the simulation answers one operation."""
+
+    service: str
+    operation: str
+    handler: Handler
+    check: Check
+
+
+@functools.cache
+def route(service: str, operation: str) -> Route | None:
+    """The route for ``operation`` of ``service``, or None when orgsim does not simulate it."""
+    handler = HANDLERS.get(service, {}).get(operation)
+    if handler is None:
+        return None
+    return Route(service, operation, handler, validator(service, operation))
+
+
+def simulated() -> dict[str, tuple[str, ...]]:
+    """The operations orgsim simulates, by service."""
+    return {service: tuple(operations) for service, operations in HANDLERS.items()}

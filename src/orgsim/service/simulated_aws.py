@@ -1,0 +1,101 @@
+"""The service facade: the simulated AWS behind one simulation, answering one call at a time.
+
+Every transport (botocore's hooks, and later others) turns a request into a route, the decoded
+parameters and the caller's access key id, and hands them to ``SimulatedAWS.answer``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from ..domain import rules
+from ..domain.errors import Rejected
+from ..domain.ids import IdGenerator
+from ..domain.limits import Limits
+from ..domain.store import World
+from .call_log import CallLog, RecordedCall
+from .context import Call, Output, Params
+from .faults import Faults
+from .identity import Identities
+from .pagination import Tokens
+from .render import render
+from .routes import Route
+
+
+class Outcome(NamedTuple):
+    """What one call produced: the response structure (None on error) and the call's record."""
+
+    output: dict[str, Any] | None
+    record: RecordedCall
+
+
+class SimulatedAWS:
+    """The simulated services behind one simulation. Thread-safe: one call at a time."""
+
+    def __init__(
+        self,
+        *,
+        seed: int | str | None,
+        default_account_id: str,
+        limits: Limits,
+        clock: Callable[[], dt.datetime],
+        call_log_limit: int | None = None,
+    ) -> None:
+        self.ids = IdGenerator(seed)
+        self.world = World(self.ids, limits, rules.standard())
+        self.identities = Identities(self.ids, default_account_id)
+        self.tokens = Tokens(self.ids.secret(32).encode())
+        self.lock = threading.RLock()
+        self.clock = clock
+        self.calls = CallLog(call_log_limit)
+        self.faults = Faults(self.lock)
+        #: The simulated time of the latest call or inspection: "the world as the test last saw it".
+        self.last_seen: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps)."""
+        now = self.clock()
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+    def observe(self) -> dt.datetime:
+        """The simulated time for a look at the world from outside a call (snapshots, seeding), with
+        the world brought up to it. Remembered as ``last_seen``. Call with ``lock`` held."""
+        now = self.now()
+        self.world.settle(now)
+        self.last_seen = now
+        return now
+
+    def answer(self, route: Route, params: Params, access_key_id: str | None) -> Outcome:
+        """Answer one call of ``route`` and record it in ``calls``."""
+        with self.lock:
+            now = self.observe()
+            request_id = self.ids.request_id()
+            identity = self.identities.resolve(access_key_id)
+            output: Output | None = None
+            error = self.faults.answer(route.service, route.operation, identity.account_id, now)
+            injected = error is not None
+            if error is None:
+                try:
+                    route.check(params)
+                    call = Call(route.operation, self.world, self.identities, self.tokens, identity, now)
+                    output = route.handler(call, params)
+                except Rejected as rejected:
+                    error = rejected
+            record = RecordedCall(
+                time=now,
+                service=route.service,
+                operation=route.operation,
+                account_id=identity.account_id,
+                caller_arn=identity.arn,
+                params=params,
+                stored_output=output,
+                error=error,
+                request_id=request_id,
+                injected=injected,
+                changes=self.world.take_changes(),
+            )
+            self.calls.record(record)
+            return Outcome(None if output is None else render(output), record)
