@@ -41,7 +41,7 @@ class Org:
         return str(h["Id"])
 
     def join(self, name: str) -> str:
-        account_id = self.sim.create_account(name=name).id
+        account_id = self.sim.seed_account(name=name).id
         self.client(account_id).accept_handshake(HandshakeId=self.invite(account_id))
         self.invited.append(account_id)
         return account_id
@@ -198,7 +198,7 @@ def test_whole_process_finalised_through_the_confirmation(org: Org) -> None:
     assert described["FeatureSet"] == "ALL"
     assert described["AvailablePolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
     # Later invitations advertise the new feature set, and inviting works again.
-    newcomer = org.sim.create_account(name="Newcomer").id
+    newcomer = org.sim.seed_account(name="Newcomer").id
     invite = org.mgmt.describe_handshake(HandshakeId=org.invite(newcomer))["Handshake"]
     org_resource = next(r for r in invite["Resources"] if r["Type"] == "ORGANIZATION")
     assert {"Type": "ORGANIZATION_FEATURE_SET", "Value": "ALL"} in org_resource["Resources"]
@@ -310,7 +310,7 @@ def test_wrong_parties_are_denied(org: Org) -> None:
 
 def test_accounts_outside_the_organization_cannot_see_the_handshakes(org: Org) -> None:
     parent = org.mgmt.enable_all_features()["Handshake"]
-    outsider = org.client(org.sim.create_account(name="Outsider").id)
+    outsider = org.client(org.sim.seed_account(name="Outsider").id)
     for handshake_id in (parent["Id"], org.child_of(parent["Id"], org.invited[0])["Id"]):
         with pytest.raises(ClientError) as excinfo:
             outsider.describe_handshake(HandshakeId=handshake_id)
@@ -318,7 +318,7 @@ def test_accounts_outside_the_organization_cannot_see_the_handshakes(org: Org) -
 
 
 def test_enable_all_features_errors(orgsim: orgsim.Simulation, clock: FrozenDateTimeFactory) -> None:
-    standalone = orgsim.session(orgsim.create_account(name="Alone").id).client("organizations")
+    standalone = orgsim.session(orgsim.seed_account(name="Alone").id).client("organizations")
     with pytest.raises(ClientError) as excinfo:
         standalone.enable_all_features()
     assert error_of(excinfo)[0] == "AWSOrganizationsNotInUseException"
@@ -354,8 +354,8 @@ def test_an_organization_created_with_all_features_cannot_enable_them_again(orgs
 
 
 def test_open_invitations_are_canceled_and_new_ones_refused_while_pending(org: Org) -> None:
-    pending = org.invite(org.sim.create_account(name="Pending").id)
-    answered = org.sim.create_account(name="Declines").id
+    pending = org.invite(org.sim.seed_account(name="Pending").id)
+    answered = org.sim.seed_account(name="Declines").id
     declined = org.invite(answered)
     org.client(answered).decline_handshake(HandshakeId=declined)
 
@@ -363,7 +363,7 @@ def test_open_invitations_are_canceled_and_new_ones_refused_while_pending(org: O
 
     assert org.state(pending) == "CANCELED"
     assert org.state(declined) == "DECLINED"
-    late = org.sim.create_account(name="Late").id
+    late = org.sim.seed_account(name="Late").id
     with pytest.raises(ClientError) as excinfo:
         org.invite(late)
     assert error_of(excinfo) == ("HandshakeConstraintViolationException", "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES")
@@ -450,7 +450,7 @@ def test_the_parent_and_its_open_children_expire_at_the_same_instant(org: Org) -
     assert error_of(excinfo)[0] == "InvalidHandshakeTransitionException"
 
     # The attempt is over: invitations and a new request are possible again.
-    org.invite(org.sim.create_account(name="After").id)
+    org.invite(org.sim.seed_account(name="After").id)
     assert org.mgmt.enable_all_features()["Handshake"]["State"] == "REQUESTED"
 
 
@@ -527,7 +527,7 @@ def test_an_accepted_member_leaving_changes_nothing(org: Org) -> None:
 
 
 def test_action_type_filter_works_for_every_action(org: Org) -> None:
-    org.invite(org.sim.create_account(name="Canceled later").id)
+    org.invite(org.sim.seed_account(name="Canceled later").id)
     parent = org.mgmt.enable_all_features()["Handshake"]
     for member in org.invited:
         org.client(member).accept_handshake(HandshakeId=org.child_of(parent["Id"], member)["Id"])

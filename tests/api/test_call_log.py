@@ -181,3 +181,40 @@ def test_responses_and_the_log_never_share_structures(orgsim: orgsim.Simulation)
     invited["Handshake"]["Parties"].clear()
     assert orgsim.calls[-1].output["Handshake"]["Id"] == handshake_id  # type: ignore[index]
     assert len(orgsim.calls[-1].output["Handshake"]["Parties"]) == 2  # type: ignore[index]
+
+
+def test_records_the_transitions_each_call_made(orgsim: orgsim.Simulation) -> None:
+    mgmt = orgsim.session(orgsim.default_account_id).client("organizations")
+    mgmt.create_organization(FeatureSet="CONSOLIDATED_BILLING")
+    member_id = orgsim.seed_account().id
+    member = orgsim.session(member_id).client("organizations")
+    invited = mgmt.invite_account_to_organization(Target={"Id": member_id, "Type": "ACCOUNT"})["Handshake"]["Id"]
+    pending = mgmt.invite_account_to_organization(Target={"Id": "333333333333", "Type": "ACCOUNT"})["Handshake"]["Id"]
+    member.accept_handshake(HandshakeId=invited)
+    parent = mgmt.enable_all_features()["Handshake"]["Id"]
+    (child,) = member.list_handshakes_for_account(Filter={"ActionType": "ENABLE_ALL_FEATURES"})["Handshakes"]
+    member.accept_handshake(HandshakeId=child["Id"])
+
+    assert all(call.changes == () for call in orgsim.calls.filter("InviteAccountToOrganization"))  # no transition
+    accepts = [call for call in orgsim.calls if call.operation == "AcceptHandshake"]
+    assert accepts[0].changes == (orgsim_change(invited, "OPEN", "ACCEPTED"),)
+    # EnableAllFeatures cancels the pending invitation; the second acceptance opens the parent.
+    (enable,) = orgsim.calls.filter("enable_all_features")
+    assert enable.changes == (orgsim_change(pending, "OPEN", "CANCELED"),)
+    assert accepts[1].changes == (
+        orgsim_change(child["Id"], "OPEN", "ACCEPTED"),
+        orgsim_change(parent, "REQUESTED", "OPEN"),
+    )
+    assert all(call.changes == () for call in orgsim.calls.filter("ListHandshakesForAccount"))
+
+
+def orgsim_change(id_: str, before: str, after: str) -> orgsim.Change:
+    return orgsim.Change(id_, before, after)
+
+
+@pytest.mark.parametrize("name", ["enable_aws_service_access", "EnableAWSServiceAccess"])
+def test_operation_names_come_from_the_model(orgsim: orgsim.Simulation, name: str) -> None:
+    # Title-casing the method name would give EnableAwsServiceAccess, which no model has.
+    assert orgsim.calls.filter(name) == []
+    with pytest.raises(ValueError, match="no_such_operation"):
+        orgsim.calls.filter("no_such_operation")

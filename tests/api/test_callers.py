@@ -79,10 +79,10 @@ CASES = [
 
 
 def test_the_table_is_complete() -> None:
-    from orgsim.service.organizations import OPERATIONS
+    from orgsim.service.routes import HANDLERS
 
     assert set(EXPECTED) == set(CALLS)
-    assert set(CALLS) <= set(OPERATIONS)
+    assert set(CALLS) <= set(HANDLERS["organizations"])
     # Accept and Decline belong to the recipient, whatever its role: see test_respond.py.
     issue_2_operations = set(CALLS) | {"AcceptHandshake", "DeclineHandshake"}
     assert len(issue_2_operations) == 14

@@ -130,7 +130,7 @@ def test_the_completion_time_does_not_depend_on_when_it_is_observed(
 def test_an_email_any_account_uses_fails_the_request(
     orgsim: orgsim.Simulation, mgmt: Any, clock: FrozenDateTimeFactory
 ) -> None:
-    orgsim.create_account(email="taken@example.com")
+    orgsim.seed_account(email="taken@example.com")
     management_email = mgmt.describe_organization()["Organization"]["MasterAccountEmail"]
     first = create(mgmt, "Twin", "twin@example.com")
     requests = [
@@ -156,7 +156,7 @@ def test_an_email_taken_while_in_progress_fails_the_request(
     orgsim: orgsim.Simulation, mgmt: Any, clock: FrozenDateTimeFactory
 ) -> None:
     request = create(mgmt, "Slow", "slow@example.com")
-    orgsim.create_account(email="slow@example.com")
+    orgsim.seed_account(email="slow@example.com")
     clock.tick(DELAY)
     assert describe(mgmt, request["Id"])["FailureReason"] == "EMAIL_ALREADY_EXISTS"
 
@@ -165,13 +165,13 @@ def test_an_email_taken_while_in_progress_fails_the_request(
 def test_members_open_invitations_and_creations_in_progress_fill_the_organization(
     orgsim: orgsim.Simulation, mgmt: Any, clock: FrozenDateTimeFactory
 ) -> None:
-    invited = orgsim.create_account().id
+    invited = orgsim.seed_account().id
     mgmt.invite_account_to_organization(Target={"Id": invited, "Type": "ACCOUNT"})
     first = create(mgmt, "First")  # management + invitation + this = 3 of 4
     second = create(mgmt, "Second")  # 4 of 4
     third = create(mgmt, "Third")  # no room left
     with pytest.raises(ClientError) as excinfo:  # a creation in progress holds its slot against invitations
-        mgmt.invite_account_to_organization(Target={"Id": orgsim.create_account().id, "Type": "ACCOUNT"})
+        mgmt.invite_account_to_organization(Target={"Id": orgsim.seed_account().id, "Type": "ACCOUNT"})
     assert error_of(excinfo) == ("HandshakeConstraintViolationException", "ACCOUNT_NUMBER_LIMIT_EXCEEDED")
 
     clock.tick(DELAY)
@@ -226,7 +226,7 @@ def test_only_the_management_account_may_call(orgsim: orgsim.Simulation, mgmt: A
     request = create(mgmt, "Member")
     clock.tick(DELAY)
     member = orgsim.session(describe(mgmt, request["Id"])["AccountId"]).client("organizations")
-    standalone = orgsim.session(orgsim.create_account().id).client("organizations")
+    standalone = orgsim.session(orgsim.seed_account().id).client("organizations")
     calls = [
         lambda c: c.create_account(Email="other@example.com", AccountName="Other"),
         lambda c: c.describe_create_account_status(CreateAccountRequestId=request["Id"]),
@@ -248,7 +248,7 @@ def test_describe_unknown_and_malformed_ids(orgsim: orgsim.Simulation, mgmt: Any
     assert error_of(excinfo) == ("InvalidInputException", "INVALID_PATTERN")
 
     # Another organization's request is not found either.
-    other_id = orgsim.create_account().id
+    other_id = orgsim.seed_account().id
     other = orgsim.session(other_id).client("organizations")
     other.create_organization()
     theirs = create(other, "Theirs")
@@ -340,7 +340,7 @@ def test_a_created_account_must_wait_before_leaving_or_being_removed(
 
 
 def test_invited_accounts_may_leave_at_once(orgsim: orgsim.Simulation, mgmt: Any) -> None:
-    invited = orgsim.create_account().id
+    invited = orgsim.seed_account().id
     handshake = mgmt.invite_account_to_organization(Target={"Id": invited, "Type": "ACCOUNT"})["Handshake"]
     member = orgsim.session(invited).client("organizations")
     member.accept_handshake(HandshakeId=handshake["Id"])
@@ -354,7 +354,7 @@ def test_invited_accounts_may_leave_at_once(orgsim: orgsim.Simulation, mgmt: Any
 def test_accounts_may_be_created_while_all_features_are_pending_and_are_not_asked(
     orgsim: orgsim.Simulation, mgmt: Any, clock: FrozenDateTimeFactory
 ) -> None:
-    invited = orgsim.create_account().id
+    invited = orgsim.seed_account().id
     handshake = mgmt.invite_account_to_organization(Target={"Id": invited, "Type": "ACCOUNT"})["Handshake"]
     member = orgsim.session(invited).client("organizations")
     member.accept_handshake(HandshakeId=handshake["Id"])

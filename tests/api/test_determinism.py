@@ -27,8 +27,8 @@ def scenario(sim: orgsim.Simulation) -> dict[str, Any]:
     session = sim.session(sim.default_account_id)
     mgmt = session.client("organizations")
     org = mgmt.create_organization()
-    sim.create_account(MEMBER)
-    created = sim.create_account()
+    sim.seed_account(MEMBER)
+    created = sim.seed_account()
     handshakes = [
         mgmt.invite_account_to_organization(Target={"Id": target, "Type": "ACCOUNT"})["Handshake"]
         for target in (MEMBER, created.id)

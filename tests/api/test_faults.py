@@ -15,7 +15,7 @@ MEMBER = "222222222222"
 
 @pytest.fixture
 def invited(orgsim: orgsim.Simulation) -> tuple[Any, Any, str]:
-    seeded = orgsim.create_organization(invitations=[MEMBER])
+    seeded = orgsim.seed_organization(invitations=[MEMBER])
     mgmt = orgsim.session(orgsim.default_account_id).client("organizations")
     member = orgsim.session(MEMBER).client("organizations")
     return mgmt, member, seeded.invitations[0].id

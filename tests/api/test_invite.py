@@ -27,7 +27,7 @@ def _by_type(items: list[dict[str, object]]) -> dict[object, dict[str, object]]:
 
 
 def test_account_invitation_has_the_documented_shape(orgsim: orgsim.Simulation) -> None:
-    target = orgsim.create_account(email="target@example.com", name="Target").id
+    target = orgsim.seed_account(email="target@example.com", name="Target").id
     with freeze_time(NOW):
         world = World.build(orgsim)
         mgmt_email = world.org["MasterAccountEmail"]
@@ -205,7 +205,7 @@ def test_the_management_account_cannot_invite_itself(world: World) -> None:
 
 
 def test_a_member_cannot_be_invited_by_its_email_either(world: World) -> None:
-    member = world.sim.create_account(email="member@example.com")
+    member = world.sim.seed_account(email="member@example.com")
     world.join(member.id)
     with aws_error(world.mgmt, "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION"):
         world.mgmt.invite_account_to_organization(Target={"Id": "MEMBER@example.com", "Type": "EMAIL"})
@@ -259,7 +259,7 @@ def test_email_invitations_compare_case_insensitively(world: World) -> None:
 @pytest.mark.parametrize("first", ["EMAIL", "ACCOUNT"])
 def test_email_and_id_of_one_account_are_duplicates(world: World, first: str) -> None:
     # A15: an invitation by email and another by id name the same account when the email resolves to it.
-    account = world.sim.create_account(email="diego@example.com")
+    account = world.sim.seed_account(email="diego@example.com")
     forms = {"EMAIL": {"Id": "diego@example.com", "Type": "EMAIL"}, "ACCOUNT": {"Id": account.id, "Type": "ACCOUNT"}}
     second = "ACCOUNT" if first == "EMAIL" else "EMAIL"
     world.mgmt.invite_account_to_organization(Target=forms[first])

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ParamValidationError
 
 import orgsim
-from support import World, aws_error
+from support import World, aws_error, check_paths
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 MANY = pytest.mark.orgsim(max_accounts=100, max_invitations_per_day=100)
@@ -264,14 +264,14 @@ def test_account_list_holds_only_what_the_caller_received(world: World) -> None:
     by_email = world.mgmt.invite_account_to_organization(Target={"Id": "who@example.com", "Type": "EMAIL"})[
         "Handshake"
     ]
-    world.sim.create_account("666666666666", email="WHO@example.com")
+    world.sim.seed_account("666666666666", email="WHO@example.com")
     assert world.client("111111111111").list_handshakes_for_account()["Handshakes"] == [mine]
     assert world.client("666666666666").list_handshakes_for_account()["Handshakes"] == [by_email]
     assert world.mgmt.list_handshakes_for_account()["Handshakes"] == []  # the sender received nothing
 
 
 def test_account_list_merges_id_and_email_invitations_in_order(world: World, freezer: Any) -> None:
-    owner = world.sim.create_account(email="owner@example.com")
+    owner = world.sim.seed_account(email="owner@example.com")
     other = world.client("333333333333")
     other.create_organization()
     by_id = world.invite(owner.id)
@@ -334,3 +334,22 @@ def test_filters_are_validated_before_the_caller(world: World, caller: str) -> N
         client.list_handshakes_for_organization(Filter=both)
     with aws_error(client, "InvalidInputException", "INVALID_NEXT_TOKEN"):
         client.list_handshakes_for_organization(NextToken="garbage")
+
+
+def test_list_accounts_lists_members_only(world: World) -> None:
+    members = [world.join(), world.join()]
+    world.invite()  # invited but not accepted: not listed
+    listed = world.mgmt.list_accounts()
+    assert [a["Id"] for a in listed["Accounts"]] == [world.mgmt_id, *members]
+    assert "NextToken" not in listed
+    for account in listed["Accounts"]:
+        assert account == world.mgmt.describe_account(AccountId=account["Id"])["Account"]
+        assert account["Arn"] == f"arn:aws:organizations::{world.mgmt_id}:account/{world.org['Id']}/{account['Id']}"
+        check_paths(account, world.org["Id"])
+
+
+@pytest.mark.parametrize("caller", ["member", "standalone"])
+def test_list_accounts_validates_its_token_before_the_caller(world: World, caller: str) -> None:
+    client = world.client(world.join()) if caller == "member" else world.client("555555555555")
+    with aws_error(client, "InvalidInputException", "INVALID_NEXT_TOKEN"):
+        client.list_accounts(NextToken="garbage")

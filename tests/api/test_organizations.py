@@ -34,7 +34,7 @@ def world(orgsim: orgsim.Simulation) -> World:
 def test_create_organization(
     orgsim: orgsim.Simulation, kwargs: dict[str, str], feature_set: str, policy_types: list[object]
 ) -> None:
-    account = orgsim.create_account("210987654321", email="boss@example.com", name="Boss")
+    account = orgsim.seed_account("210987654321", email="boss@example.com", name="Boss")
     client = orgsim.session(account.id).client("organizations")
     org = client.create_organization(**kwargs)["Organization"]
     assert re.fullmatch(r"o-[a-z0-9]{10,32}", org["Id"])
@@ -222,19 +222,7 @@ def test_account_ids_are_validated(world: World, operation: str, account_id: str
         getattr(world.mgmt, operation)(AccountId=account_id)
 
 
-# -- ListAccounts / DescribeAccount ---------------------------------------------------------------
-
-
-def test_list_accounts_lists_members_only(world: World) -> None:
-    members = [world.join(), world.join()]
-    world.invite()  # invited but not accepted: not listed
-    listed = world.mgmt.list_accounts()
-    assert [a["Id"] for a in listed["Accounts"]] == [world.mgmt_id, *members]
-    assert "NextToken" not in listed
-    for account in listed["Accounts"]:
-        assert account == world.mgmt.describe_account(AccountId=account["Id"])["Account"]
-        assert account["Arn"] == f"arn:aws:organizations::{world.mgmt_id}:account/{world.org['Id']}/{account['Id']}"
-        check_paths(account, world.org["Id"])
+# -- DescribeAccount (ListAccounts: test_lists.py) ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("operation", ["list_accounts", "describe_account"])
@@ -251,10 +239,3 @@ def test_accounts_are_for_the_management_account(world: World, operation: str) -
 def test_describe_account_of_a_stranger_is_not_found(world: World) -> None:
     with aws_error(world.mgmt, "AccountNotFoundException"):
         world.mgmt.describe_account(AccountId="210987654321")
-
-
-@pytest.mark.parametrize("caller", ["member", "standalone"])
-def test_list_accounts_validates_its_token_before_the_caller(world: World, caller: str) -> None:
-    client = world.client(world.join()) if caller == "member" else world.client("555555555555")
-    with aws_error(client, "InvalidInputException", "INVALID_NEXT_TOKEN"):
-        client.list_accounts(NextToken="garbage")

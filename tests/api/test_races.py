@@ -57,7 +57,7 @@ class Clients:
 @pytest.fixture
 def clients(orgsim: orgsim.Simulation) -> Clients:
     for account_id in ACCOUNTS:
-        orgsim.create_account(account_id, email=f"owner-{account_id}@example.com")
+        orgsim.seed_account(account_id, email=f"owner-{account_id}@example.com")
     made = Clients(orgsim)
     made(MGMT).create_organization()
     return made
@@ -126,7 +126,7 @@ def test_accept_decline_and_cancel_race_for_each_handshake(clients: Clients) -> 
 
 
 def test_one_account_accepts_two_organizations_at_once(clients: Clients, orgsim: orgsim.Simulation) -> None:
-    orgsim.create_account(OTHER_MGMT)
+    orgsim.seed_account(OTHER_MGMT)
     clients(OTHER_MGMT).create_organization()
     target = ACCOUNTS[0]
     offers = [invite(clients, target, by=MGMT), invite(clients, target, by=OTHER_MGMT)]
@@ -249,7 +249,7 @@ def test_accepting_while_the_organization_is_deleted(clients: Clients) -> None:
 
 
 def test_leaving_one_organization_while_accepting_another(clients: Clients, orgsim: orgsim.Simulation) -> None:
-    orgsim.create_account(OTHER_MGMT)
+    orgsim.seed_account(OTHER_MGMT)
     clients(OTHER_MGMT).create_organization()
     target = ACCOUNTS[0]
     clients(target).accept_handshake(HandshakeId=invite(clients, target, by=MGMT))

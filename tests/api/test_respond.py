@@ -172,7 +172,7 @@ def test_unknown_well_formed_id_is_not_found(world: World, action: str) -> None:
 
 
 def test_accepting_makes_the_account_a_member(world: World) -> None:
-    target = world.sim.create_account(email="member@example.com", name="Member")
+    target = world.sim.seed_account(email="member@example.com", name="Member")
     with freeze_time(NOW) as frozen:
         handshake = world.invite(target.id)
         frozen.tick(dt.timedelta(hours=5))
@@ -211,7 +211,7 @@ def test_declining_or_canceling_changes_no_membership(world: World) -> None:
 
 
 def test_email_invitation_is_answered_by_the_account_owning_the_email(world: World) -> None:
-    owner = world.sim.create_account(email="Owner@Example.com")
+    owner = world.sim.seed_account(email="Owner@Example.com")
     handshake = world.mgmt.invite_account_to_organization(Target={"Id": "owner@example.com", "Type": "EMAIL"})[
         "Handshake"
     ]
@@ -227,7 +227,7 @@ def test_email_invitation_reaches_an_account_created_later(world: World) -> None
     handshake = world.mgmt.invite_account_to_organization(Target={"Id": "late@example.com", "Type": "EMAIL"})[
         "Handshake"
     ]
-    late = world.sim.create_account(email="late@example.com")
+    late = world.sim.seed_account(email="late@example.com")
     assert world.client(late.id).accept_handshake(HandshakeId=handshake["Id"])["Handshake"]["State"] == "ACCEPTED"
 
 

@@ -24,7 +24,7 @@ def sim(clock: orgsim.ManualClock) -> orgsim.Simulation:
 
 
 def test_seeded_world_is_what_the_api_shows(sim: orgsim.Simulation) -> None:
-    seeded = sim.create_organization(members=[ALICE, BOB], invitations=[CAROL, "dave@example.com"])
+    seeded = sim.seed_organization(members=[ALICE, BOB], invitations=[CAROL, "dave@example.com"])
 
     mgmt = sim.session(sim.default_account_id).client("organizations")
     org = mgmt.describe_organization()["Organization"]
@@ -54,17 +54,17 @@ def test_seeded_world_is_what_the_api_shows(sim: orgsim.Simulation) -> None:
 
 def test_seeding_follows_the_rules(sim: orgsim.Simulation) -> None:
     with pytest.raises(ValueError, match="ACCOUNT_NUMBER_LIMIT_EXCEEDED"):
-        sim.create_organization(members=10)
+        sim.seed_organization(members=10)
 
 
 def test_seeding_refuses_a_management_account_already_in_an_organization(sim: orgsim.Simulation) -> None:
-    sim.create_organization()
+    sim.seed_organization()
     with pytest.raises(ValueError, match="AlreadyInOrganizationException"):
-        sim.create_organization()
+        sim.seed_organization()
 
 
 def test_seeding_with_counts_creates_new_accounts(sim: orgsim.Simulation) -> None:
-    seeded = sim.create_organization(ALICE, feature_set="CONSOLIDATED_BILLING", members=2, invitations=1)
+    seeded = sim.seed_organization(ALICE, feature_set="CONSOLIDATED_BILLING", members=2, invitations=1)
     assert seeded.management.id == ALICE
     assert seeded.organization.feature_set == "CONSOLIDATED_BILLING"
     assert len({m.id for m in seeded.members}) == 2
@@ -74,13 +74,13 @@ def test_seeding_with_counts_creates_new_accounts(sim: orgsim.Simulation) -> Non
 
 
 def test_existing_accounts_keep_their_details(sim: orgsim.Simulation) -> None:
-    sim.create_account(ALICE, name="Alice", email="alice@example.com")
-    seeded = sim.create_organization(members=[ALICE])
+    sim.seed_account(ALICE, name="Alice", email="alice@example.com")
+    seeded = sim.seed_organization(members=[ALICE])
     assert (seeded.members[0].name, seeded.members[0].email) == ("Alice", "alice@example.com")
 
 
 def test_handshake_state_is_derived_at_the_current_clock(sim: orgsim.Simulation, clock: orgsim.ManualClock) -> None:
-    seeded = sim.create_organization(invitations=[ALICE])
+    seeded = sim.seed_organization(invitations=[ALICE])
     handshake_id = seeded.invitations[0].id
     snapshot = sim.handshake(handshake_id)
     assert (snapshot.state, snapshot.ended_timestamp, snapshot.purged) == ("OPEN", None, False)
@@ -98,7 +98,7 @@ def test_handshake_state_is_derived_at_the_current_clock(sim: orgsim.Simulation,
 
 
 def test_snapshots_are_immutable_and_complete(sim: orgsim.Simulation) -> None:
-    seeded = sim.create_organization(members=[ALICE])
+    seeded = sim.seed_organization(members=[ALICE])
     mgmt = sim.session(sim.default_account_id).client("organizations")
     h = mgmt.invite_account_to_organization(Target={"Id": BOB, "Type": "ACCOUNT"}, Notes="hi")["Handshake"]
     mgmt.cancel_handshake(HandshakeId=h["Id"])
@@ -153,13 +153,22 @@ def test_world_api_needs_a_started_simulation() -> None:
 )
 def test_created_accounts_have_details_aws_accepts(sim: orgsim.Simulation, details: dict[str, str], refused: str) -> None:
     with pytest.raises(ValueError, match=f"not an account {refused} AWS accepts"):
-        sim.create_account(**details)
+        sim.seed_account(**details)
     assert sim.accounts == ()
 
 
 def test_created_account_details_show_in_responses(sim: orgsim.Simulation) -> None:
-    member = sim.create_account(email="Dev.Team+1@example.com", name="dev team")
-    sim.create_organization(members=[member.id])
+    member = sim.seed_account(email="Dev.Team+1@example.com", name="dev team")
+    sim.seed_organization(members=[member.id])
     client = sim.session(sim.default_account_id).client("organizations")
     shown = client.describe_account(AccountId=member.id)["Account"]
     assert (shown["Email"], shown["Name"]) == ("Dev.Team+1@example.com", "dev team")
+
+
+def test_the_old_seeding_names_still_work_and_say_which_to_use(sim: orgsim.Simulation) -> None:
+    with pytest.warns(DeprecationWarning, match="use Simulation.seed_account"):
+        account = sim.create_account("210987654321")
+    with pytest.warns(DeprecationWarning, match="use Simulation.seed_organization"):
+        seeded = sim.create_organization(account.id)
+    assert seeded.management.id == account.id
+    assert sim.organization(seeded.id).management_account_id == account.id

@@ -24,7 +24,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 import orgsim
-from orgsim.adapters import botocore_hooks
+from orgsim.adapters.botocore import answer, hooks
 
 FAKE = {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE00", "aws_secret_access_key": "not-a-real-secret"}
 _METADATA = {"RequestId": "r", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
@@ -68,9 +68,9 @@ def test_builtin_handlers_is_a_list_that_sessions_copy_when_created() -> None:
 def test_orgsim_is_in_builtin_handlers_once_installed() -> None:
     orgsim.install()
     events = {entry[0]: entry[1] for entry in handlers.BUILTIN_HANDLERS}
-    assert events["before-call.organizations"] is botocore_hooks._answer
-    assert events["before-call.sts"] is botocore_hooks._answer
-    assert events["creating-client-class.organizations"] is botocore_hooks._mark_client_class
+    assert events["before-call.organizations"] is answer.answer
+    assert events["before-call.sts"] is answer.answer
+    assert events["creating-client-class.organizations"] is hooks.mark_client_class
 
 
 def test_make_api_call_and_send_exist_with_the_signatures_orgsim_wraps() -> None:
@@ -252,7 +252,7 @@ def test_an_error_the_operation_does_not_declare_in_an_older_model_is_still_its_
     with orgsim.simulate() as sim:
         mgmt = sim.session(sim.default_account_id).client("organizations")
         mgmt.create_organization()
-        sim.create_account("210987654321")
+        sim.seed_account("210987654321")
         other = sim.session("210987654321").client("organizations")
         other.create_organization()
         offer = mgmt.invite_account_to_organization(Target={"Id": "210987654321", "Type": "ACCOUNT"})

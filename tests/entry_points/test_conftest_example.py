@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "conftest_example.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "conftest_example.py"
 
 USER_TESTS = '''
 import datetime as dt

@@ -13,7 +13,7 @@ import pytest
 from orgsim import __main__ as cli
 from orgsim import demo
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def _lines(text: str, operation: str) -> list[str]:
@@ -37,17 +37,26 @@ def test_demo_prints_the_story_with_every_state_change() -> None:
     (bob_declines,) = _lines(text, "DeclineHandshake")
     assert "Bob" in bob_declines and bob_declines.endswith("OPEN -> DECLINED")
 
+    # What the clock does is shown where it happens, on lines of its own.
+    (expiry,) = _lines(text, "(expired)")
+    assert "  15  (the clock)" in expiry and expiry.endswith("OPEN -> EXPIRED")
     expiry_listing, final_listing = _lines(text, "ListHandshakesForOrganization")
-    assert "  15  " in expiry_listing and "OPEN -> EXPIRED" in expiry_listing
+    assert "  15  " in expiry_listing and expiry_listing.endswith("3 handshakes")
+    assert text.index(expiry) < text.index(expiry_listing)
+    purges = _lines(text, "(purged)")
+    assert [p.split()[-3:] for p in purges] == [["ACCEPTED", "->", "gone"], ["DECLINED", "->", "gone"], ["EXPIRED", "->", "gone"]]
+    assert [p.split()[2] for p in purges] == ["31", "32", "45"]  # 30 days after each ended
     assert "  45  " in final_listing and final_listing.endswith("0 handshakes")
-    (purged,) = _lines(text, "DescribeHandshake")
-    assert purged.endswith("EXPIRED -> gone: HandshakeNotFoundException")
+    (described,) = _lines(text, "DescribeHandshake")
+    assert described.endswith("HandshakeNotFoundException")
+    assert expiry.split()[-4] == described.split()[-2] == purges[-1].split()[-4]  # all three about Carol's
+    assert text.index(purges[-1]) < text.index(described)
 
     # The organization then enables all features: Alice approves, management confirms.
     (enable,) = _lines(text, "EnableAllFeatures")
     assert "  46  " in enable and enable.endswith("REQUESTED")
-    assert "Alice" in alice_approves and alice_approves.endswith("OPEN -> ACCEPTED")
-    assert "Management" in management_confirms and management_confirms.endswith("OPEN -> ACCEPTED")
+    assert "Alice" in alice_approves and alice_approves.endswith("REQUESTED -> OPEN; OPEN -> ACCEPTED")
+    assert "Management" in management_confirms and management_confirms.endswith("OPEN -> ACCEPTED; OPEN -> ACCEPTED")
     (described,) = _lines(text, "DescribeOrganization")
     assert described.endswith("(ALL)")
 
@@ -99,7 +108,7 @@ def test_demo_needs_no_time_patching_library() -> None:
     )
     result = _run("-c", script)
     assert result.returncode == 0, result.stderr
-    assert "EXPIRED -> gone: HandshakeNotFoundException" in result.stdout
+    assert "EXPIRED -> gone" in result.stdout
 
 
 def test_cli_requires_a_command() -> None:

@@ -132,10 +132,10 @@ def test_a_restarted_simulation_starts_empty() -> None:
     sim = orgsim.simulate()
     with sim:
         _org_client().create_organization()
-        sim.create_account("210987654321")
+        sim.seed_account("210987654321")
     with sim:
         assert not _has_organization()
-        sim.create_account("210987654321")  # not a duplicate: the world is new
+        sim.seed_account("210987654321")  # not a duplicate: the world is new
 
 
 def test_every_simulation_starts_empty() -> None:
@@ -197,7 +197,7 @@ def test_seed_makes_ids_repeat() -> None:
     def run() -> tuple[str, str]:
         with orgsim.simulate(seed=7) as sim:
             org = _org_client().create_organization()["Organization"]["Id"]
-            return org, sim.create_account().id
+            return org, sim.seed_account().id
 
     assert run() == run()
 
@@ -205,31 +205,31 @@ def test_seed_makes_ids_repeat() -> None:
 # -- create_account -------------------------------------------------------------------------------
 
 
-def test_create_account(orgsim: orgsim.Simulation) -> None:
-    account = orgsim.create_account("210987654321", email="a@example.com", name="A")
+def test_seed_account(orgsim: orgsim.Simulation) -> None:
+    account = orgsim.seed_account("210987654321", email="a@example.com", name="A")
     assert (account.id, account.email, account.name) == ("210987654321", "a@example.com", "A")
     assert account.organization_id is None and account.joined_method is None
-    generated = orgsim.create_account()
+    generated = orgsim.seed_account()
     assert generated.id.isdigit() and len(generated.id) == 12
     assert generated.email and generated.name
     with pytest.raises(ValueError, match="already exists"):
-        orgsim.create_account("210987654321")
+        orgsim.seed_account("210987654321")
     with pytest.raises(ValueError, match="already belongs"):
-        orgsim.create_account(email="A@example.com")
+        orgsim.seed_account(email="A@example.com")
     with pytest.raises(ValueError, match="12 digits"):
-        orgsim.create_account("2109")
+        orgsim.seed_account("2109")
 
 
 def test_an_implicit_account_can_be_created_later_with_details(orgsim: orgsim.Simulation) -> None:
     client = orgsim.session("210987654321").client("organizations")
     client.create_organization()
-    account = orgsim.create_account("210987654321", email="late@example.com", name="Late")
+    account = orgsim.seed_account("210987654321", email="late@example.com", name="Late")
     assert account.organization_id is not None
     assert client.describe_organization()["Organization"]["MasterAccountEmail"] == "late@example.com"
 
 
 def test_implicit_accounts_never_share_an_email(orgsim: orgsim.Simulation) -> None:
-    taken = orgsim.create_account("222222222222", email="aws+111111111111@example.com")
+    taken = orgsim.seed_account("222222222222", email="aws+111111111111@example.com")
     mgmt = orgsim.session("333333333333").client("organizations")
     mgmt.create_organization()
     # 111111111111 comes into being implicitly; the email its generated address would have is taken.
@@ -275,7 +275,7 @@ def test_a_decorating_simulation_stands_for_the_running_async_call() -> None:
 
     @sim
     async def work() -> int:
-        sim.create_organization(members=2)
+        sim.seed_organization(members=2)
         await asyncio.sleep(0)
         return len(sim.accounts)
 

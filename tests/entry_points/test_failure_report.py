@@ -13,7 +13,7 @@ MEMBER = "222222222222"
 
 
 def test_fails_after_an_invite(orgsim):
-    seeded = orgsim.create_organization(members=["333333333333"])
+    seeded = orgsim.seed_organization(members=["333333333333"])
     mgmt = orgsim.session(orgsim.default_account_id).client("organizations")
     h = mgmt.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})["Handshake"]
     member = orgsim.session(MEMBER).client("organizations")
@@ -40,7 +40,7 @@ def test_fails_inside_the_decorator():
 def test_fails_after_time_moved_back():
     import freezegun
     with orgsim.simulate() as sim:
-        sim.create_organization(invitations=[MEMBER])
+        sim.seed_organization(invitations=[MEMBER])
         with freezegun.freeze_time(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=20)):
             mgmt = sim.session(sim.default_account_id).client("organizations")
             mgmt.list_handshakes_for_organization()

@@ -1,10 +1,17 @@
-"""How calls reach the simulation: clients built before it, fail-closed for unsimulated operations,
-dormant after stop, fake credentials in the environment, and one winner among racing answers."""
+"""How calls reach the simulation, and that nothing leaves the process.
+
+Every test runs with sockets blocked (pytest-socket, ``--disable-socket`` in addopts) and botocore's
+HTTP send refused and recorded (the ``network_attempts`` fixture of conftest.py, which fails any test
+that leaves an attempt behind). These tests show that every kind of client is answered while a
+simulation runs, that what orgsim does not answer fails closed in-process, that nothing is
+intercepted after it stops, and that the process environment is faked and restored.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -14,64 +21,64 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
-from botocore.endpoint import Endpoint
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+from pytest_socket import SocketBlockedError
+from support import World
 
 import orgsim
 from orgsim import RealAWSRequestBlocked, UnsimulatedOperation
+from orgsim.adapters.botocore.hooks import MARK
 from orgsim.domain import handshakes
-from support import World
 
 SRC = Path(orgsim.__file__).resolve().parent.parent
+FAKE = {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE00", "aws_secret_access_key": "not-a-real-secret"}
+REGION = "us-east-1"
+REFUSED = "tried to reach the network"
 
 
-class ReachedTheNetwork(Exception):
-    """Raised by a stand-in for ``Endpoint._send``: the request got past every in-process handler."""
+def _bare_client(service: str = "organizations") -> BaseClient:
+    """A client with explicit (fake) credentials, so building it needs nothing from the environment."""
+    return boto3.Session(region_name=REGION, **FAKE).client(service)
 
 
-@pytest.fixture
-def network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Replace the HTTP layer: record each URL that would have been sent, then refuse it."""
-    sent: list[str] = []
-
-    def send(self: Endpoint, request: Any) -> Any:
-        sent.append(request.url)
-        raise ReachedTheNetwork(request.url)
-
-    monkeypatch.setattr(Endpoint, "_send", send)
-    return sent
+# -- the guards themselves ------------------------------------------------------------------------
 
 
-def _static_session() -> boto3.Session:
-    return boto3.Session(aws_access_key_id="AKIAEXAMPLEKEY", aws_secret_access_key="secret", region_name="us-east-1")
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
+def test_sockets_are_blocked_in_every_test() -> None:
+    with pytest.raises(SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 
 
-# -- coverage -------------------------------------------------------------------------------------
+def test_botocore_http_sends_are_refused_and_recorded(network_attempts: list[str]) -> None:
+    with pytest.raises(AssertionError, match=REFUSED):
+        _bare_client().describe_organization()
+    assert network_attempts == ["POST https://organizations.us-east-1.amazonaws.com/"]
+    network_attempts.clear()  # expected: the fixture fails tests that leave attempts behind
 
 
-def test_client_built_before_the_simulation_is_covered(network: list[str]) -> None:
-    client = _static_session().client("organizations")
-    with orgsim.simulate():
-        assert client.create_organization()["Organization"]["MasterAccountId"] == "123456789012"
-    assert network == []
+# -- every kind of client is answered -------------------------------------------------------------
 
 
-def test_default_session_client_built_before_the_simulation_is_covered(network: list[str]) -> None:
-    boto3.setup_default_session(aws_access_key_id="AKIAEXAMPLEKEY", aws_secret_access_key="s", region_name="us-east-1")
+def test_clients_built_before_the_simulation_are_answered(network_attempts: list[str]) -> None:
+    early = _bare_client()
+    boto3.setup_default_session(region_name=REGION, **FAKE)
     try:
-        client = boto3.client("organizations")
+        early_default = boto3.client("organizations")
         with orgsim.simulate():
-            client.create_organization()
-            assert client.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
+            early.create_organization()
+            assert early_default.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
     finally:
         boto3.DEFAULT_SESSION = None
-    assert network == []
+    assert network_attempts == []
 
 
-def test_clients_built_before_orgsim_was_imported_are_covered(tmp_path: Path) -> None:
-    """In a fresh interpreter: the default session and a client exist before orgsim installs anything."""
+def test_clients_built_before_orgsim_was_imported_are_answered(tmp_path: Path) -> None:
+    """In a fresh interpreter: the default session and its clients exist before orgsim installs anything."""
     script = tmp_path / "early.py"
     script.write_text(
         textwrap.dedent(
@@ -83,6 +90,8 @@ def test_clients_built_before_orgsim_was_imported_are_covered(tmp_path: Path) ->
             early_sts = boto3.client("sts")
 
             import orgsim
+            from orgsim.adapters.botocore import hooks
+            assert not hooks.installed()
             with orgsim.simulate():
                 org = early.create_organization()["Organization"]
                 assert org["MasterAccountId"] == "123456789012", org
@@ -101,42 +110,83 @@ def test_clients_built_before_orgsim_was_imported_are_covered(tmp_path: Path) ->
     assert done.stdout.strip() == "OK"
 
 
-def test_clients_built_in_other_threads_are_covered(orgsim: orgsim.Simulation, network: list[str]) -> None:
+def test_clients_built_and_used_in_other_threads_are_answered(network_attempts: list[str]) -> None:
     results: list[str] = []
+    made: dict[str, Any] = {}
+    errors: list[BaseException] = []
 
-    def work() -> None:
-        results.append(orgsim.session("210987654321").client("sts").get_caller_identity()["Account"])
+    def work(sim: orgsim.Simulation) -> None:
+        try:
+            results.append(sim.session("210987654321").client("sts").get_caller_identity()["Account"])
+            made.setdefault("client", boto3.Session(region_name=REGION).client("organizations"))
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results == ["210987654321"] * 4
-    assert network == []
+    with orgsim.simulate() as sim:
+        threads = [threading.Thread(target=work, args=(sim,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert results == ["210987654321"] * 4
+        # A client built in another thread answers in this one too.
+        made["client"].create_organization()
+    assert network_attempts == []
 
 
-# -- fail closed ----------------------------------------------------------------------------------
+def test_a_session_without_builtin_handlers_is_answered(network_attempts: list[str]) -> None:
+    session = botocore.session.Session(include_builtin_handlers=False)
+    client = session.create_client("organizations", region_name=REGION, **FAKE)
+    sts = session.create_client("sts", region_name=REGION, **FAKE)
+    with orgsim.simulate():
+        assert not getattr(client, MARK, False)  # no hooks from BUILTIN_HANDLERS
+        client.create_organization()
+        assert client.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
+        assert sts.get_caller_identity()["Account"] == "123456789012"
+        late = botocore.session.Session(include_builtin_handlers=False).create_client(
+            "organizations", region_name=REGION, **FAKE
+        )
+        assert late.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
+    assert network_attempts == []
+
+
+def test_no_credentials_anywhere_still_answers_without_probing(
+    monkeypatch: pytest.MonkeyPatch, network_attempts: list[str], tmp_path: Any
+) -> None:
+    # Without the fake environment the credential chain would end at the instance metadata service.
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with orgsim.simulate():
+        boto3.Session().client("organizations").create_organization()
+    assert network_attempts == []
+
+
+# -- what orgsim does not answer fails closed -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("operation", "kwargs", "name"),
+    ("service", "operation", "kwargs", "name"),
     [
-        ("list_policies", {"Filter": "SERVICE_CONTROL_POLICY"}, "ListPolicies"),
-        ("describe_policy", {"PolicyId": "p-examplepolicyid111"}, "DescribePolicy"),
-        ("list_delegated_administrators", {}, "ListDelegatedAdministrators"),
+        ("organizations", "list_roots", {}, "ListRoots"),
+        ("organizations", "list_policies", {"Filter": "SERVICE_CONTROL_POLICY"}, "ListPolicies"),
+        ("organizations", "describe_policy", {"PolicyId": "p-examplepolicyid111"}, "DescribePolicy"),
+        ("organizations", "list_delegated_administrators", {}, "ListDelegatedAdministrators"),
+        ("sts", "get_session_token", {}, "GetSessionToken"),
     ],
 )
-def test_unsimulated_operations_raise_and_name_the_operation(
-    orgsim: orgsim.Simulation, network: list[str], operation: str, kwargs: dict[str, Any], name: str
+def test_an_unsimulated_operation_raises_and_names_itself(
+    orgsim: orgsim.Simulation, network_attempts: list[str], service: str, operation: str, kwargs: dict[str, Any], name: str
 ) -> None:
-    client = orgsim.session("123456789012").client("organizations")
+    client = orgsim.session(orgsim.default_account_id).client(service)
     with pytest.raises(UnsimulatedOperation) as info:
         getattr(client, operation)(**kwargs)
     assert name in str(info.value)
     assert info.value.operation == name
     assert not isinstance(info.value, ClientError)
-    assert network == []
+    assert network_attempts == []
 
 
 def test_passthrough_lets_a_stubber_answer_unsimulated_operations() -> None:
@@ -147,13 +197,14 @@ def test_passthrough_lets_a_stubber_answer_unsimulated_operations() -> None:
             assert client.list_roots()["Roots"] == []
 
 
-def test_passthrough_with_nothing_behind_it_hits_the_backstop() -> None:
+def test_passthrough_with_nothing_behind_it_is_stopped_by_the_backstop(network_attempts: list[str]) -> None:
     with orgsim.simulate(passthrough=True) as sim:
-        client = sim.session("123456789012").client("organizations")
-        with pytest.raises(RealAWSRequestBlocked, match="organizations"):
+        client = sim.session(sim.default_account_id).client("organizations")
+        with pytest.raises(RealAWSRequestBlocked, match="organizations.us-east-1.amazonaws.com"):
             client.list_roots()
         # Simulated operations are still answered.
         client.create_organization()
+    assert network_attempts == []
 
 
 def test_a_stubber_on_a_client_takes_precedence(orgsim: orgsim.Simulation) -> None:
@@ -166,37 +217,40 @@ def test_a_stubber_on_a_client_takes_precedence(orgsim: orgsim.Simulation) -> No
     assert client.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
 
 
-def test_other_services_are_left_alone(orgsim: orgsim.Simulation, network: list[str]) -> None:
-    s3 = _static_session().client("s3")
-    with pytest.raises(ReachedTheNetwork):
-        s3.list_buckets()
-    assert len(network) == 1 and "s3" in network[0]
+def test_other_services_are_left_alone(orgsim: orgsim.Simulation, network_attempts: list[str]) -> None:
+    with pytest.raises(AssertionError, match=REFUSED):
+        _bare_client("s3").list_buckets()
+    assert len(network_attempts) == 1 and "s3" in network_attempts[0]
+    network_attempts.clear()
 
 
 # -- dormant after stop ---------------------------------------------------------------------------
 
 
-def test_nothing_is_intercepted_after_stop(network: list[str]) -> None:
-    client = _static_session().client("organizations")
-    sts = _static_session().client("sts")
-    with orgsim.simulate():
-        client.create_organization()
-        sts.get_caller_identity()
-    assert network == []
-    with pytest.raises(ReachedTheNetwork):
-        client.describe_organization()
-    with pytest.raises(ReachedTheNetwork):
-        sts.get_caller_identity()
-    fresh = _static_session().client("organizations")
-    with pytest.raises(ReachedTheNetwork):
-        fresh.list_roots()  # not UnsimulatedOperation: orgsim is not answering at all
-    hosts = [url.split("/")[2] for url in network]
+@pytest.mark.parametrize("service", ["organizations", "sts"])
+def test_nothing_is_intercepted_after_the_simulation_stops(network_attempts: list[str], service: str) -> None:
+    client = _bare_client(service)
+
+    def call(c: BaseClient) -> Any:
+        return c.list_handshakes_for_account() if service == "organizations" else c.get_caller_identity()
+
+    with orgsim.simulate() as sim:
+        inside = sim.session(sim.default_account_id).client(service)
+        call(inside)
+        call(client)
+    assert network_attempts == []
+    # Stopped: the same clients now go to botocore's HTTP layer (refused by the test guard).
+    for stale in (client, inside):
+        with pytest.raises(AssertionError, match=REFUSED):
+            call(stale)
+    assert len(network_attempts) == 2
+    hosts = {attempt.split("/")[2] for attempt in network_attempts}
     # botocore before 1.36 sends STS to the global endpoint by default, later ones to the regional one.
-    assert hosts[1] in ("sts.amazonaws.com", "sts.us-east-1.amazonaws.com")
-    assert hosts[::2] == ["organizations.us-east-1.amazonaws.com"] * 2 and len(hosts) == 3
+    assert hosts <= {"organizations.us-east-1.amazonaws.com", "sts.amazonaws.com", "sts.us-east-1.amazonaws.com"}
+    network_attempts.clear()
 
 
-# -- credentials in the environment ---------------------------------------------------------------
+# -- the process environment ----------------------------------------------------------------------
 
 
 def test_environment_credentials_are_faked_and_restored(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,7 +288,7 @@ def test_environment_is_restored_when_the_body_raises(monkeypatch: pytest.Monkey
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREALKEY"
 
 
-# -- threads --------------------------------------------------------------------------------------
+# -- answers ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("round_", range(5))

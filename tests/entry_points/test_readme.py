@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orgsim
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def _fenced_blocks(text: str) -> list[list[str]]:

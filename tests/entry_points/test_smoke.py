@@ -6,7 +6,7 @@ import orgsim
 def test_invite_and_accept_end_to_end(orgsim: orgsim.Simulation) -> None:
     mgmt = orgsim.session(orgsim.default_account_id).client("organizations")
     org = mgmt.create_organization()["Organization"]
-    member_id = orgsim.create_account(name="Member").id
+    member_id = orgsim.seed_account(name="Member").id
     handshake = mgmt.invite_account_to_organization(Target={"Id": member_id, "Type": "ACCOUNT"})["Handshake"]
     assert handshake["State"] == "OPEN"
 

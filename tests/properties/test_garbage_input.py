@@ -48,8 +48,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orgsim
-from orgsim.service.dispatch import HANDLERS, Route, SimulatedAWS
-from orgsim.service.schema import java_pattern
+from orgsim.service.java_regex import java_pattern
+from orgsim.service.routes import HANDLERS, Route
+from orgsim.service.simulated_aws import SimulatedAWS
 
 ORGSIM_DIR = Path(orgsim.__file__).parent
 MGMT, MEMBER, STANDALONE, INVITEE = "123456789012", "111111111111", "222222222222", "333333333333"
@@ -246,9 +247,9 @@ class World:
 
     def snapshot(self) -> str:
         # Every record of the world, generically (new fields and records are covered as they are
-        # added); the id generator and limits are not state.
+        # added); the id generator, the limits and the rules are not state.
         world = self.sim._aws.world  # type: ignore[union-attr]
-        return repr({k: v for k, v in vars(world).items() if k not in ("ids", "limits")})
+        return repr({k: v for k, v in vars(world).items() if k not in ("ids", "limits", "rules")})
 
 
 @pytest.fixture
@@ -257,7 +258,7 @@ def world(orgsim: orgsim.Simulation, monkeypatch: pytest.MonkeyPatch) -> World:
     mgmt = w.client(MGMT, "organizations")
     mgmt.create_organization()
     for account_id in (MEMBER, STANDALONE, INVITEE):
-        orgsim.create_account(account_id)
+        orgsim.seed_account(account_id)
     joined = mgmt.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})["Handshake"]["Id"]
     w.client(MEMBER, "organizations").accept_handshake(HandshakeId=joined)
     mgmt.invite_account_to_organization(Target={"Id": INVITEE, "Type": "ACCOUNT"}, Notes="pending")

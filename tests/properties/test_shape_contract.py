@@ -1,4 +1,4 @@
-"""The shape contract in conftest.py must fail a test whose simulated responses break botocore's model.
+"""The shape contract (support/shape_contract.py) must fail a test whose simulated responses break botocore's model.
 
 The cases run as one small suite in a subprocess, with this suite's conftest and handlers that break
 the contract on purpose.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,17 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import INNER_ARGS, shape_problems
+from support import INNER_ARGS
+from support.shape_contract import shape_problems
 
-from orgsim.service.schema import service_model
+from orgsim.service.botocore_model import service_model
 
-CONFTEST = Path(__file__).with_name("conftest.py").read_text()
+TESTS = Path(__file__).resolve().parents[1]
+CONFTEST = (TESTS / "conftest.py").read_text()
 
 _INNER = '''
 import pytest
 from botocore.exceptions import ClientError
-import orgsim.service.organizations as organizations
+import orgsim.adapters.botocore.answer as adapter
 from orgsim.domain.errors import Rejected
+from orgsim.service.routes import route
 
 
 def answer_with(monkeypatch, operation, answer):
@@ -34,7 +38,12 @@ def answer_with(monkeypatch, operation, answer):
         if isinstance(answer, Exception):
             raise answer
         return answer
-    monkeypatch.setitem(organizations.OPERATIONS, operation, handler)
+
+    def patched(service, name):
+        found = route(service, name)
+        return found._replace(handler=handler) if name == operation else found
+
+    monkeypatch.setattr(adapter, "route", patched)
 
 
 def describe_org(sim):
@@ -110,6 +119,7 @@ def inner(tmp_path_factory: pytest.TempPathFactory) -> InnerRun:
     where = tmp_path_factory.mktemp("shape_contract")
     (where / "conftest.py").write_text(CONFTEST)
     (where / "test_inner.py").write_text(_INNER)
+    shutil.copytree(TESTS / "support", where / "support")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *INNER_ARGS, "-rA", "-p", "no:xdist", "--rootdir", str(where), str(where)],
         cwd=where,

@@ -34,8 +34,8 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from conftest import declared_errors
-from reference_model import OPEN, TERMINAL, Expected, Reference, RefHandshake
+from support.shape_contract import declared_errors
+from support.reference_model import OPEN, TERMINAL, Expected, Reference, RefHandshake
 
 import orgsim
 
@@ -196,7 +196,7 @@ class OrgMachine(RuleBasedStateMachine):
     @initialize()
     def create_world(self) -> None:
         for account_id in ACCOUNTS:
-            self.sim.create_account(account_id, email=email_of(account_id), name=f"Account {account_id}")
+            self.sim.seed_account(account_id, email=email_of(account_id), name=f"Account {account_id}")
             self.ref.add_account(account_id, email_of(account_id))
         self.ref.add_account(STRANGER, f"aws+{STRANGER}@example.com")
         for mgmt, feature_set in ((MGMT_A, "ALL"), (MGMT_B, "CONSOLIDATED_BILLING")):

@@ -12,7 +12,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 import orgsim
-from orgsim.service.schema import member_names
+from orgsim.service.botocore_model import member_names
+
+#: Options for pytester runs in a subprocess: the same socket block as the outer suite, fixed order.
+INNER_ARGS = ("-p", "no:randomly", "-p", "no:cacheprovider", "--disable-socket", "--allow-unix-socket")
 
 #: The members an Account has in the installed botocore model (older ones lack State and Paths).
 ACCOUNT_MEMBERS = member_names("organizations", "Account")
@@ -73,7 +76,7 @@ class World:
         return found
 
     def new_account(self, **kwargs: Any) -> str:
-        return self.sim.create_account(**kwargs).id
+        return self.sim.seed_account(**kwargs).id
 
     def invite(self, account_id: str | None = None, **kwargs: Any) -> dict[str, Any]:
         if account_id is None:
