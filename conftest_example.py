@@ -48,7 +48,7 @@ def frozen(freezer: Any) -> Any:
 @pytest.fixture
 def organization(orgsim: Simulation, frozen: Any) -> SeededOrganization:
     """An organization run by MANAGEMENT, with MEMBER already in it and an OPEN invitation to INVITEE."""
-    return orgsim.create_organization(MANAGEMENT, members=[MEMBER], invitations=[INVITEE])
+    return orgsim.seed_organization(MANAGEMENT, members=[MEMBER], invitations=[INVITEE])
 
 
 @pytest.fixture

@@ -164,24 +164,24 @@ class World:
         # Organization A: the management account, 4 members, 50 open invitations to other accounts.
         self.mgmt.create_organization()
         for _ in range(4):
-            member = sim.create_account().id
+            member = sim.seed_account().id
             hs = self.mgmt.invite_account_to_organization(Target={"Id": member, "Type": "ACCOUNT"})["Handshake"]
             sim.session(member).client("organizations").accept_handshake(HandshakeId=hs["Id"])
         self.open_ids = [
-            self.mgmt.invite_account_to_organization(Target={"Id": sim.create_account().id, "Type": "ACCOUNT"})[
+            self.mgmt.invite_account_to_organization(Target={"Id": sim.seed_account().id, "Type": "ACCOUNT"})[
                 "Handshake"
             ]["Id"]
             for _ in range(50)
         ]
         # Organization B, re-created before every timed call of the state-changing cases.
-        self.b_mgmt = sim.session(sim.create_account().id).client("organizations")
+        self.b_mgmt = sim.session(sim.seed_account().id).client("organizations")
         self.b_mgmt.create_organization()
-        self.member_id = sim.create_account().id
+        self.member_id = sim.seed_account().id
         self.member = sim.session(self.member_id).client("organizations")
         self.target = {"Id": self.member_id, "Type": "ACCOUNT"}
         self.pending: str | None = None
         # Account C creates (and, untimed, deletes) its organization.
-        self.c_mgmt = sim.session(sim.create_account().id).client("organizations")
+        self.c_mgmt = sim.session(sim.seed_account().id).client("organizations")
 
     def fresh_b(self) -> None:
         """Organization B with no handshakes and no members but its management account."""
@@ -222,9 +222,9 @@ class World:
         from orgsim.domain.model import ACCOUNT, Party
 
         sim = self.sim
-        client = sim.session(sim.create_account().id).client("organizations")
+        client = sim.session(sim.seed_account().id).client("organizations")
         org_id = client.create_organization()["Organization"]["Id"]
-        first = client.invite_account_to_organization(Target={"Id": sim.create_account().id, "Type": "ACCOUNT"})
+        first = client.invite_account_to_organization(Target={"Id": sim.seed_account().id, "Type": "ACCOUNT"})
         aws = sim._aws
         world = aws.world
         template = world.handshakes[first["Handshake"]["Id"]]
@@ -461,7 +461,7 @@ def invite_costs(w: World, big_orgs: dict[int, Any], calls: int = 21) -> dict[in
     for size, client in big_orgs.items():
         times = []
         for _ in range(calls):
-            target = {"Id": w.sim.create_account().id, "Type": "ACCOUNT"}
+            target = {"Id": w.sim.seed_account().id, "Type": "ACCOUNT"}
             start = time.perf_counter()
             client.invite_account_to_organization(Target=target)
             times.append(time.perf_counter() - start)
@@ -476,7 +476,7 @@ def memory_per_handshake(count: int) -> Row:
     with orgsim.simulate(seed="memory", max_accounts=count + 10, max_invitations_per_day=count + 10) as sim:
         mgmt = sim.session(MANAGEMENT).client("organizations")
         mgmt.create_organization()
-        targets = [sim.create_account().id for _ in range(count + 5)]
+        targets = [sim.seed_account().id for _ in range(count + 5)]
         for account_id in targets[:5]:  # warm-up: compiled validators, caches
             mgmt.invite_account_to_organization(Target={"Id": account_id, "Type": "ACCOUNT"})
         invite = mgmt.invite_account_to_organization

@@ -57,6 +57,7 @@ def request_account(
     world.account_requests[request.id] = request
     org.account_requests.append(request)
     bisect.insort(world.pending_account_requests, request, key=lambda r: (r.completes_at, r.seq))
+    world.wake(request.completes_at)
     return request
 
 
@@ -79,11 +80,13 @@ def describe(world: World, caller: Account, request_id: str) -> AccountRequest:
     return request
 
 
-def settle(world: World, now: dt.datetime) -> None:
-    """Complete every request whose delay has passed by ``now``, in the order they complete."""
+def settle(world: World, now: dt.datetime) -> dt.datetime | None:
+    """Complete every request whose delay has passed by ``now``, in the order they complete; return
+    when the next one completes."""
     pending = world.pending_account_requests
     while pending and pending[0].completes_at <= now:
         _complete(world, pending.pop(0))
+    return pending[0].completes_at if pending else None
 
 
 def _complete(world: World, request: AccountRequest) -> None:

@@ -150,11 +150,15 @@ class Handshake:
 
     def shown_state(self, now: dt.datetime) -> str | None:
         """The state responses show at ``now``; None once the handshake has been terminal for the
-        retention period and no response shows it any more."""
-        ended = self.terminal_since(now)
-        if ended is not None and now >= ended + RETENTION:
-            return None
-        return self.state(now)
+        retention period and no response shows it any more. (``state`` and ``terminal_since`` in one
+        step: every listed handshake asks it.)"""
+        state = self.stored_state
+        if state in LIVE_STATES:
+            if now < self.expires_at:
+                return state
+            return EXPIRED if now < self.expires_at + RETENTION else None
+        ended = self.ended_at
+        return state if ended is None or now < ended + RETENTION else None
 
     def visible(self, now: dt.datetime) -> bool:
         """False once the handshake has been terminal for the retention period."""

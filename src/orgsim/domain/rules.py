@@ -17,14 +17,15 @@ from .handshakes import ResponseRules
 from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, Account, Organization
 from .store import World
 
-Settle = Callable[[World, dt.datetime], None]
+#: Completes what is due by ``now``; returns when it next has work (None: nothing waits).
+Settle = Callable[[World, dt.datetime], dt.datetime | None]
 MemberStep = Callable[[World, Account, Organization, dt.datetime], None]
 InviteCheck = Callable[[World, Organization, dt.datetime], None]
 
 
 @dataclass(frozen=True)
 class Rules:
-    #: Work that completes with time, brought up to date before every call (in this order).
+    #: Work that completes with time, brought up to date when due (in this order; see ``World.settle``).
     settle: tuple[Settle, ...]
     #: Checks before a member leaves or is removed; each may refuse with ``Rejected``.
     leave_checks: tuple[MemberStep, ...]

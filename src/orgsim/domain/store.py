@@ -39,13 +39,25 @@ class World:
         self.shared_resources: dict[Resource, Resource] = {}
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
+        #: The earliest time some work completes with time (see ``settle``); None: none is waiting.
+        self._due: dt.datetime | None = None
         self._seq = 0
 
     def settle(self, now: dt.datetime) -> None:
-        """Bring the work that completes with time up to ``now`` (the rules' settle steps). Run before
-        every call and every look at the world."""
+        """Bring the work that completes with time up to ``now``. Run before every call and every
+        look at the world; costs one comparison until something is due."""
+        if self._due is None or now < self._due:
+            return
+        self._due = None
         for step in self.rules.settle:
-            step(self, now)
+            upcoming = step(self, now)
+            if upcoming is not None:
+                self.wake(upcoming)
+
+    def wake(self, at: dt.datetime) -> None:
+        """Work completes at ``at``: settle from then on."""
+        if self._due is None or at < self._due:
+            self._due = at
 
     def next_seq(self) -> int:
         self._seq += 1

@@ -79,17 +79,17 @@ class RecordedCall(NamedTuple):
         if isinstance(named, str):
             return named
         shown = self._shown_handshake()
-        return None if shown is None else shown.handshake.id
+        return None if shown is None else shown[0].id
 
     @property
     def handshake_state(self) -> str | None:
         """The ``State`` of the handshake in the response, if the response has one."""
         shown = self._shown_handshake()
-        return None if shown is None else shown.state
+        return None if shown is None else shown[1]
 
     def _shown_handshake(self) -> ShownHandshake | None:
         found = self.stored_output.get("Handshake") if self.stored_output is not None else None
-        return found if isinstance(found, ShownHandshake) else None
+        return found if isinstance(found, tuple) else None
 
 
 def operation_name(name: str) -> str:

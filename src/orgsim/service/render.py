@@ -1,7 +1,8 @@
 """Domain records as the response structures of the service model, and the one output type.
 
-A handler returns its response structure (``Output``). Handshakes in it are ``ShownHandshake``
-leaves: the handshake's record and the state the response showed. Everything else about a handshake
+A handler returns its response structure (``Output``): dicts, lists and scalars, where each handshake
+is a ``ShownHandshake`` pair, the handshake's record and the state the response showed (the only
+tuples an output holds). Everything else about a handshake
 is fixed when it is sent, so the leaf is all the call log needs to keep, and ``render`` builds the
 structure from it whenever someone reads the response. Every other part of an output is made when the
 call is answered, so the log shows what the response showed even after the world has changed.
@@ -10,7 +11,7 @@ call is answered, so the log shows what the response showed even after the world
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..domain.model import ALL, Account, Handshake, Organization, Resource
 from ..domain.store import World
@@ -18,16 +19,13 @@ from .botocore_model import member_names
 from .context import Output
 
 
-class ShownHandshake(NamedTuple):
-    """A handshake in an output: its record, and the state the response showed."""
-
-    handshake: Handshake
-    state: str
+#: A handshake in an output: its record, and the state the response showed.
+ShownHandshake = tuple[Handshake, str]
 
 
 def shown(handshake: Handshake, now: dt.datetime) -> ShownHandshake:
     """The handshake as a response at ``now`` shows it."""
-    return ShownHandshake(handshake, handshake.state(now))
+    return handshake, handshake.state(now)
 
 
 def render(output: Output) -> dict[str, Any]:
@@ -37,33 +35,47 @@ def render(output: Output) -> dict[str, Any]:
 
 
 def _copied(value: Any) -> Any:
-    if isinstance(value, ShownHandshake):
-        return handshake(value.handshake, value.state)
+    """A new structure for ``value``: containers copied, handshake pairs built, scalars kept (they are
+    immutable). Only containers cost a call, so a long list of accounts costs one per account."""
     if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
+        return {key: _copied(item) if isinstance(item, _CONTAINERS) else item for key, item in value.items()}
     if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value  # strings, numbers, datetimes: immutable
+        return [
+            handshake(*item) if isinstance(item, tuple) else _copied(item) if isinstance(item, _CONTAINERS) else item
+            for item in value
+        ]
+    if isinstance(value, tuple):
+        return handshake(*value)
+    return value
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 def handshake(h: Handshake, state: str) -> dict[str, Any]:
     """The handshake as a response shows it when it is in ``state``."""
+    parties = []
+    for p in h.parties:
+        parties.append({"Id": p.id, "Type": p.type})
     return {
         "Id": h.id,
         "Arn": h.arn,
-        "Parties": [{"Id": p.id, "Type": p.type} for p in h.parties],
+        "Parties": parties,
         "State": state,
         "RequestedTimestamp": h.requested_at,
         "ExpirationTimestamp": h.expires_at,
         "Action": h.action,
-        "Resources": [_resource(r) for r in h.resources],
+        "Resources": _resources(h.resources),
     }
 
 
-def _resource(r: Resource) -> dict[str, Any]:
-    out: dict[str, Any] = {"Value": r.value, "Type": r.type}
-    if r.children:
-        out["Resources"] = [_resource(child) for child in r.children]
+def _resources(resources: tuple[Resource, ...]) -> list[dict[str, Any]]:
+    out = []
+    for r in resources:
+        if r.children:
+            out.append({"Value": r.value, "Type": r.type, "Resources": _resources(r.children)})
+        else:
+            out.append({"Value": r.value, "Type": r.type})
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -133,14 +134,17 @@ def _structure(shape: Shape, path: str, errors: JsonErrors) -> Check:
 
 
 def _list(shape: Shape, path: str, errors: JsonErrors) -> Check:
-    length = _limits(shape, path, _ITEMS, errors)
+    low, high, below, above = _limits(shape, path, _ITEMS)
     check_item = check_for(shape.member, f"{path}.member", errors)
     empty = (path, "INVALID_LIST_MEMBER", f"You provided a list with an empty member ({path}).", "Member must not be null")
 
     def check(value: Any) -> None:
         if not isinstance(value, (list, tuple)):
             raise errors.wrong_type(path, "a list")
-        length(len(value))
+        if len(value) < low:
+            raise errors.broken(*below)
+        if len(value) > high:
+            raise errors.broken(*above)
         for item in value:
             if item is None:
                 raise errors.broken(*empty)
@@ -150,7 +154,7 @@ def _list(shape: Shape, path: str, errors: JsonErrors) -> Check:
 
 
 def _string(shape: Shape, path: str, errors: JsonErrors) -> Check:
-    length = _limits(shape, path, _LENGTH, errors)
+    low, high, below, above = _limits(shape, path, _LENGTH)
     enum = frozenset(shape.enum) if shape.enum else None
     off_list = (
         path,
@@ -170,7 +174,10 @@ def _string(shape: Shape, path: str, errors: JsonErrors) -> Check:
     def check(value: Any) -> None:
         if not isinstance(value, str):
             raise errors.wrong_type(path, "a string")
-        length(len(value))
+        if len(value) < low:
+            raise errors.broken(*below)
+        if len(value) > high:
+            raise errors.broken(*above)
         if enum is not None and value not in enum:
             raise errors.broken(*off_list)
         if pattern is not None and pattern.fullmatch(value) is None:
@@ -180,34 +187,37 @@ def _string(shape: Shape, path: str, errors: JsonErrors) -> Check:
 
 
 def _integer(shape: Shape, path: str, errors: JsonErrors) -> Check:
-    value_limits = _limits(shape, path, _VALUE, errors)
+    low, high, below, above = _limits(shape, path, _VALUE)
 
     def check(value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise errors.wrong_type(path, "an integer")
-        value_limits(value)
-
-    return check
-
-
-def _limits(shape: Shape, path: str, wording: _Wording, errors: JsonErrors) -> Callable[[int], None]:
-    """A check of a measure (a length, or the value itself) against the shape's min and max."""
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low == 0 and wording is not _VALUE:
-        low = None  # a minimum length of 0 refuses nothing
-    below = None if low is None else _filled(wording.below, low, path)
-    above = None if high is None else _filled(wording.above, high, path)
-
-    def check(measure: int) -> None:
-        if below is not None and measure < low:
+        if value < low:
             raise errors.broken(*below)
-        if above is not None and measure > high:
+        if value > high:
             raise errors.broken(*above)
 
     return check
 
 
-def _filled(words: tuple[str, str, str], bound: Any, path: str) -> tuple[str, str, str, str]:
+_Refusal = tuple[str, str, str, str]
+
+
+def _limits(shape: Shape, path: str, wording: _Wording) -> tuple[float, float, _Refusal, _Refusal]:
+    """The shape's min and max for a measure (a length, or the value itself), infinite where it sets
+    none, and the refusals for a measure below and above them."""
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if low == 0 and wording is not _VALUE:
+        low = None  # a minimum length of 0 refuses nothing
+    return (
+        -math.inf if low is None else low,
+        math.inf if high is None else high,
+        _filled(wording.below, low, path),
+        _filled(wording.above, high, path),
+    )
+
+
+def _filled(words: tuple[str, str, str], bound: Any, path: str) -> _Refusal:
     reason, message, constraint = words
     return path, reason, message.format(bound=bound, path=path), constraint.format(bound=bound)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Final
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.model import ServiceModel, StructureShape
 
 from ...service.botocore_model import service_model
@@ -16,10 +16,30 @@ _CONTENT_TYPE: Final = {"json": "application/x-amz-json-1.1", "query": "text/xml
 
 
 class SimulatedResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no types
-    """The HTTP response of an answer orgsim made (so that ``after-call`` handlers can tell)."""
+    """The HTTP response of an answer orgsim made (so that ``after-call`` handlers can tell).
+
+    Its case-insensitive ``headers`` are made when first read: only an ``after-call`` handler ever
+    reads them, and making them on every call costs several per cent of a call.
+    """
+
+    url = None
+    raw = None
+    _content = None
 
     def __init__(self, status_code: int, headers: dict[str, str]) -> None:
-        super().__init__(None, status_code, headers, None)
+        self.status_code = status_code
+        self._plain_headers = headers
+        self._headers: HeadersDict | None = None
+
+    @property
+    def headers(self) -> HeadersDict:
+        if self._headers is None:
+            self._headers = HeadersDict(self._plain_headers)
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: HeadersDict) -> None:
+        self._headers = value
 
 
 def to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSResponse, dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 from ...domain import all_features, handshakes, invitations, membership
@@ -10,7 +11,7 @@ from ...domain.model import Handshake
 from .. import inputs
 from ..context import Call, Output, Params
 from ..pagination import PageRequest, with_token
-from ..render import ShownHandshake, shown
+from ..render import shown
 
 
 def invite_account(call: Call, params: Params) -> Output:
@@ -37,7 +38,7 @@ def cancel_handshake(call: Call, params: Params) -> Output:
 
 def describe_handshake(call: Call, params: Params) -> Output:
     handshake, state = handshakes.find_shown(call.world, call.caller, params["HandshakeId"], call.now)
-    return {"Handshake": ShownHandshake(handshake, state)}
+    return {"Handshake": (handshake, state)}
 
 
 def enable_all_features(call: Call, params: Params) -> Output:
@@ -84,9 +85,11 @@ class _Listing:
                 return None
             return h.shown_state(now)
 
-        found, states, token = self.request.page(call.tokens, items, _order_key, show)
-        return with_token({"Handshakes": [ShownHandshake(h, s) for h, s in zip(found, states)]}, token)
+        unfiltered = action is None and parent is None
+        found, states, token = self.request.page(
+            call.tokens, items, _order_key, operator.methodcaller("shown_state", now) if unfiltered else show
+        )
+        return with_token({"Handshakes": list(zip(found, states))}, token)
 
 
-def _order_key(handshake: Handshake) -> str:
-    return handshake.order_key
+_order_key = operator.attrgetter("order_key")
