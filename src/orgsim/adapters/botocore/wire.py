@@ -29,11 +29,26 @@ def api_params(model: OperationModel, request_dict: dict[str, Any]) -> dict[str,
         body = body.decode("utf-8")
     if not isinstance(body, str) or not body:
         return {}
-    loaded = json.loads(body)
+    loaded = _JSON.decode(body)
     return loaded if isinstance(loaded, dict) else {}
 
 
 _BYTES: Final = (bytes, bytearray)
+#: Member names, one copy of each: every request repeats them, and the call log keeps every request's
+#: parameters (their keys were a tenth of what a logged invitation kept). botocore's serialiser writes
+#: only the model's member names as keys; the cap keeps anything else from growing this.
+_NAMES: dict[str, str] = {}
+_MAX_NAMES: Final = 2048
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = _NAMES
+    if len(names) >= _MAX_NAMES:
+        return dict(pairs)
+    return {names.setdefault(key, key): value for key, value in pairs}
+
+
+_JSON: Final = json.JSONDecoder(object_pairs_hook=_object)
 
 
 def _from_query(model: OperationModel, body: Any) -> dict[str, Any]:
