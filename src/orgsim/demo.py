@@ -18,6 +18,7 @@ from . import timeline
 from .clock import ManualClock
 from .report import display_names
 from .simulation import Simulation, simulate
+from .snapshots import shown_handshakes
 
 MANAGEMENT = "111111111111"
 PEOPLE = {"Alice": "222222222222", "Bob": "333333333333", "Carol": "444444444444"}
@@ -105,7 +106,8 @@ def main(out: TextIO | None = None) -> int:
         captions = run_story(sim, clock)
         names = display_names(sim.accounts)
         org = sim.organization()
-        handshakes = sim.handshakes
+        # Every handshake the story's calls showed: the purged ones too, which the world forgot.
+        handshakes = shown_handshakes(sim.calls, sim.now())
 
     print("orgsim demo: an AWS Organizations story over 47 simulated days, answered in-process by orgsim", file=out)
     print("(boto3 clients, no AWS account, no network; the timeline below is built from sim.calls)\n", file=out)

@@ -10,8 +10,9 @@ from .service.simulated_aws import SimulatedAWS
 
 
 def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | None = None) -> str:
-    """Organizations with their members, accounts in no organization, every handshake, armed faults
-    and the last calls, with handshake states as of ``now`` (default: when the world was last seen)."""
+    """Organizations with their members, accounts in no organization, every handshake (those the world
+    holds, and the purged ones the call log still shows), armed faults and the last calls, with
+    handshake states as of ``now`` (default: when the world was last seen)."""
     with aws.lock:
         if now is None:
             now = aws.last_seen or aws.now()
@@ -21,9 +22,10 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
         world = aws.world
         accounts = {a.id: snapshots.Account.of(a) for a in world.accounts.values()}
         organizations = snapshots.organizations(world)
-        handshakes = snapshots.handshakes(world, now)
-        faults = aws.faults.armed()
         calls = list(aws.calls)
+        # The purged ones the calls showed too: what time did to them is part of the story.
+        handshakes = snapshots.handshakes(world, now, calls)
+        faults = aws.faults.armed()
 
     names = display_names(accounts.values())
     out = [f"Simulated world at {timeline.format_time(now)} UTC ({when})", ""]

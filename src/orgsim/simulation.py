@@ -247,12 +247,14 @@ class Simulation:
 
     @property
     def handshakes(self) -> tuple[snapshots.Handshake, ...]:
-        """Every handshake ever sent, oldest first, with states as of now; purged ones have ``purged=True``."""
+        """Every handshake the world holds, oldest first, with states as of now. A handshake is purged
+        (forgotten) 30 days after it ended, when the API stops showing it; ``sim.calls`` still holds
+        what the calls showed."""
         with self._observed() as (aws, now):
             return snapshots.handshakes(aws.world, now)
 
     def handshake(self, handshake_id: str) -> snapshots.Handshake:
-        """One handshake as of now, even after the API stopped showing it; KeyError if it never existed."""
+        """One handshake as of now; KeyError if it never existed or has been purged."""
         with self._observed() as (aws, now):
             return snapshots.handshake(aws.world, handshake_id, now)
 

@@ -8,11 +8,13 @@ it reads EXPIRED once the expiry has passed, exactly as the API would answer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .domain import model
 from .domain.model import Party
 from .domain.store import World
+from .service.call_log import RecordedCall
 
 __all__ = ["Account", "Handshake", "Organization", "Party"]
 
@@ -68,7 +70,8 @@ class Handshake:
     expiration_timestamp: dt.datetime
     #: When it entered its terminal state (its expiry, for an EXPIRED one); None while it is live.
     ended_timestamp: dt.datetime | None
-    #: True once it has been terminal for 30 days: the API no longer shows it.
+    #: True once it has been terminal for 30 days: the API no longer shows it, and the world forgets it
+    #: (so only a snapshot of a handshake the call log kept, as in the failure report, says True).
     purged: bool
     #: The parent handshake, for the per-member requests of enable-all-features.
     parent_id: str | None
@@ -135,13 +138,35 @@ def organization(world: World, organization_id: str | None) -> Organization:
     return Organization.of(found)
 
 
-def handshakes(world: World, now: dt.datetime) -> tuple[Handshake, ...]:
-    ordered = sorted(world.handshakes.values(), key=lambda h: h.seq)
-    return tuple(Handshake.of(h, now) for h in ordered)
+def handshakes(world: World, now: dt.datetime, shown_by: Iterable[RecordedCall] = ()) -> tuple[Handshake, ...]:
+    """Every handshake the world holds, oldest first; with ``shown_by``, also those the calls showed
+    that the world has forgotten since (purged)."""
+    records = dict(world.handshakes)
+    for call in shown_by:
+        for record in call.shown_handshakes():
+            records.setdefault(record.id, record)
+    return tuple(Handshake.of(h, now) for h in sorted(records.values(), key=_seq))
+
+
+def shown_handshakes(calls: Iterable[RecordedCall], now: dt.datetime) -> tuple[Handshake, ...]:
+    """Every handshake the calls' responses showed, oldest first, as of ``now``: the purged ones too,
+    since the call log keeps what it showed."""
+    records: dict[str, model.Handshake] = {}
+    for call in calls:
+        for record in call.shown_handshakes():
+            records.setdefault(record.id, record)
+    return tuple(Handshake.of(h, now) for h in sorted(records.values(), key=_seq))
+
+
+def _seq(handshake: model.Handshake) -> int:
+    return handshake.seq
 
 
 def handshake(world: World, handshake_id: str, now: dt.datetime) -> Handshake:
     found = world.handshakes.get(handshake_id)
     if found is None:
-        raise KeyError(f"the simulation never had a handshake {handshake_id!r}")
+        raise KeyError(
+            f"the simulation has no handshake {handshake_id!r}: it never had one, or it was purged"
+            " (30 days after a handshake ends the API stops showing it, and the world forgets it)"
+        )
     return Handshake.of(found, now)

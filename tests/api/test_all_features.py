@@ -554,3 +554,34 @@ def test_action_type_filter_works_for_every_action(org: Org) -> None:
 def test_parent_filter_with_an_unknown_parent_is_empty(org: Org) -> None:
     org.mgmt.enable_all_features()
     assert org.children("h-" + "0" * 32) == []
+
+
+def test_a_members_list_filters_by_action_and_by_parent(org: Org) -> None:
+    member = org.invited[0]
+    parent = org.mgmt.enable_all_features()["Handshake"]
+    mine = org.child_of(parent["Id"], member)
+    client = org.client(member)
+
+    def listed(**selector: str) -> list[str]:
+        pages = client.get_paginator("list_handshakes_for_account").paginate(
+            Filter=selector, PaginationConfig={"PageSize": 1}
+        )
+        return [h["Id"] for page in pages for h in page["Handshakes"]]
+
+    invitation = [h["Id"] for h in client.list_handshakes_for_account()["Handshakes"] if h["Action"] == "INVITE"]
+    assert listed(ActionType="ENABLE_ALL_FEATURES") == [mine["Id"]]
+    assert listed(ActionType="INVITE") == invitation and len(invitation) == 1
+    assert listed(ActionType="APPROVE_ALL_FEATURES") == []
+    # Of the parent's children, a member sees its own only; the parent itself is addressed to nobody.
+    assert listed(ParentHandshakeId=parent["Id"]) == [mine["Id"]]
+    assert listed(ParentHandshakeId=mine["Id"]) == []
+
+
+def test_another_organizations_parent_filters_to_nothing(org: Org) -> None:
+    parent = org.mgmt.enable_all_features()["Handshake"]
+    assert len(org.children(parent["Id"])) == 2
+    other_id = org.sim.seed_account().id
+    other = org.client(other_id)
+    other.create_organization(FeatureSet="CONSOLIDATED_BILLING")
+    assert other.list_handshakes_for_organization(Filter={"ParentHandshakeId": parent["Id"]})["Handshakes"] == []
+    assert other.list_handshakes_for_account(Filter={"ParentHandshakeId": parent["Id"]})["Handshakes"] == []

@@ -92,9 +92,13 @@ def test_handshake_state_is_derived_at_the_current_clock(sim: orgsim.Simulation,
     assert expired.ended_timestamp == expired.expiration_timestamp
     assert snapshot.state == "OPEN"  # a snapshot does not change afterwards
 
-    clock.advance(days=30)
-    assert sim.handshake(handshake_id).purged
-    assert [h.purged for h in sim.handshakes] == [True]
+    clock.advance(days=30 - 1)
+    assert not sim.handshake(handshake_id).purged
+    clock.advance(days=1)
+    # 30 days after it expired the API shows it no more, and the world forgets it.
+    with pytest.raises(KeyError, match="purged"):
+        sim.handshake(handshake_id)
+    assert sim.handshakes == ()
 
 
 def test_snapshots_are_immutable_and_complete(sim: orgsim.Simulation) -> None:

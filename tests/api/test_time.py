@@ -99,11 +99,7 @@ def test_moving_time_backwards_is_consistent(world: World) -> None:
         handshake = world.invite()
         frozen.move_to(T0 + 16 * DAY)
         assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
-        frozen.move_to(T0 + 46 * DAY)
-        assert _listed(world, handshake) == (False, False)
-        # Back in time: what the world shows is a function of the moment, so the past comes back.
-        frozen.move_to(T0 + 16 * DAY)
-        assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+        # Back in time: expiry is a function of the moment, so the invitation is open again.
         frozen.move_to(T0 + DAY)
         assert _state(world.mgmt, handshake["Id"]) == "OPEN"
         recipient = world.client(handshake["Parties"][1]["Id"])
@@ -113,6 +109,28 @@ def test_moving_time_backwards_is_consistent(world: World) -> None:
         assert _state(world.mgmt, handshake["Id"]) == "ACCEPTED"
         frozen.move_to(T0 + 31 * DAY)  # 30 days after the answer given on day 1
         assert _listed(world, handshake) == (False, False)
+
+
+def test_a_purged_handshake_stays_gone_when_the_clock_moves_back(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        target = handshake["Parties"][1]["Id"]
+        frozen.move_to(T0 + 46 * DAY)
+        assert _listed(world, handshake) == (False, False)
+        # The call above found it purged, and the world forgot it: going back does not revive it.
+        frozen.move_to(T0 + DAY)
+        assert _listed(world, handshake) == (False, False)
+        with aws_error(world.mgmt, "HandshakeNotFoundException"):
+            world.mgmt.describe_handshake(HandshakeId=handshake["Id"])
+        assert world.invite(target)["State"] == "OPEN"  # nor does it count as an open invitation
+
+
+def test_a_handshake_no_call_saw_purged_comes_back_with_the_clock(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        handshake = world.invite()
+        frozen.move_to(T0 + 46 * DAY)
+        frozen.move_to(T0 + DAY)  # no call in between: nothing was purged
+        assert _state(world.mgmt, handshake["Id"]) == "OPEN"
 
 
 def test_an_expired_duplicate_no_longer_blocks(world: World) -> None:
@@ -167,10 +185,12 @@ def test_time_machine_travel_and_shift_drive_expiry(world: World) -> None:
         assert _state(world.mgmt, handshake["Id"]) == "OPEN"
         traveller.shift(SECOND)
         assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
-        traveller.move_to(T0 + 45 * DAY)
-        assert _listed(world, handshake) == (False, False)
+        traveller.move_to(T0 + 44 * DAY)
+        assert _listed(world, handshake) == (True, True)
         traveller.move_to(T0)  # backwards
         assert _state(world.mgmt, handshake["Id"]) == "OPEN"
+        traveller.move_to(T0 + 45 * DAY)
+        assert _listed(world, handshake) == (False, False)
 
 
 def test_time_machine_fixture_drives_expiry(world: World, time_machine: Any) -> None:

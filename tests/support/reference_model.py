@@ -4,9 +4,11 @@ It predicts the answer to every call the state machine makes: either an error (c
 success, and how the world changes. Spec sections: 5 (check order), 6.1-6.7 and 6.10 (operations),
 7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
 
-Time semantics (the project's decision, ecosystem notes 2.6): EXPIRED and the purge are derived from
-the clock on every call, so moving the clock backwards brings an expired or purged handshake back.
-States a handshake was moved to by a call (ACCEPTED, DECLINED, CANCELED) never change.
+Time semantics (the project's decision, ecosystem notes 2.6, and docs/behaviour.md, "Purged
+handshakes"): EXPIRED is derived from the clock on every call, so moving the clock backwards brings an
+expired handshake back. A handshake past its retention is purged at the first call made from then on
+(``settle``), and is gone for good: moving the clock back does not bring it back. States a handshake
+was moved to by a call (ACCEPTED, DECLINED, CANCELED) never change.
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ class RefHandshake:
     #: Set when a call ended it (or, for an expired one, when its organization was deleted).
     final: str | None = None
     ended: dt.datetime | None = None
+    #: Set by ``Reference.settle`` at the first call made once it left the API; never unset.
+    purged: bool = False
 
     @property
     def expires(self) -> dt.datetime:
@@ -89,6 +93,9 @@ class RefHandshake:
         return self.expires if now >= self.expires else None
 
     def visible(self, now: dt.datetime) -> bool:
+        return not self.purged and self.within_retention(now)
+
+    def within_retention(self, now: dt.datetime) -> bool:
         since = self.terminal_since(now)
         return since is None or now < since + RETENTION
 
@@ -102,6 +109,12 @@ class Reference:
         self.accounts: dict[str, RefAccount] = {}
         self.orgs: dict[str, RefOrg] = {}
         self.handshakes: dict[str, RefHandshake] = {}  # in creation order
+
+    def settle(self, now: dt.datetime) -> None:
+        """What every call does first: handshakes past their retention at ``now`` are purged for good."""
+        for h in self.handshakes.values():
+            if not h.purged and not h.within_retention(now):
+                h.purged = True
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -134,7 +147,8 @@ class Reference:
         return in_sender_org or self.recipient(h) == caller
 
     def sent_by(self, org_id: str) -> list[RefHandshake]:
-        return _listed(h for h in self.handshakes.values() if h.org == org_id)
+        """What ``org_id`` sent and the world still holds (purged ones are forgotten)."""
+        return _listed(h for h in self.handshakes.values() if h.org == org_id and not h.purged)
 
     def received_by(self, caller: str, now: dt.datetime) -> list[RefHandshake]:
         return _listed(h for h in self.handshakes.values() if self.recipient(h) == caller and h.visible(now))

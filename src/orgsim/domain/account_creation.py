@@ -41,7 +41,7 @@ def request_account(
     doomed_by: str | None = None
     if email_taken(world, email):
         doomed_by = EMAIL_ALREADY_EXISTS
-    elif quotas.account_slots_used(org, now) >= world.limits.max_accounts:
+    elif quotas.account_slots_used(world, org, now) >= world.limits.max_accounts:
         doomed_by = ACCOUNT_LIMIT_EXCEEDED
     request = AccountRequest(
         seq=world.next_seq(),

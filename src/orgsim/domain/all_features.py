@@ -51,7 +51,7 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
         raise errors.handshake_constraint(
             "ORGANIZATION_ALREADY_HAS_ALL_FEATURES", "This organization has already enabled all features."
         )
-    if pending_request(org, now) is not None:
+    if pending_request(world, org, now) is not None:
         raise errors.handshake_constraint(
             "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
             "A request to enable all features is already pending. Finish or cancel it first.",
@@ -62,7 +62,7 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
             f"Organizations with more than {MAX_MIGRATION_ACCOUNTS} accounts can't use the standard migration.",
         )
     # Pending invitations are canceled; new ones are refused while the request runs.
-    for handshake in quotas.live_invitations(org, now):
+    for handshake in quotas.live_invitations(world, org, now):
         world.end(handshake, CANCELED, now)
 
     parent = send(
@@ -97,38 +97,38 @@ def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Hand
     return parent
 
 
-def pending_request(org: Organization, now: dt.datetime) -> Handshake | None:
-    """The organization's live (REQUESTED or OPEN) parent ENABLE_ALL_FEATURES handshake, if any."""
+def pending_request(world: World, org: Organization, now: dt.datetime) -> Handshake | None:
+    """The organization's live (REQUESTED or OPEN) parent ENABLE_ALL_FEATURES handshake, if any: among
+    its live ENABLE_ALL_FEATURES handshakes, the ones addressed to nobody (children have a member)."""
     if org.feature_set == ALL:
-        return None  # the common case, answered without scanning every handshake the org sent
-    for handshake in reversed(org.handshakes):
-        if (
-            handshake.action == ENABLE_ALL_FEATURES
-            and handshake.parent_id is None
-            and handshake.state(now) in LIVE_STATES
-        ):
+        return None
+    live = world.live.get((org.id, ENABLE_ALL_FEATURES))
+    if live is None:
+        return None
+    for handshake in reversed(live.unaddressed):
+        if handshake.state(now) in LIVE_STATES:
             return handshake
     return None
 
 
-def _related(org: Organization, parent: Handshake) -> Iterator[Handshake]:
-    """The parent's children and its confirmation, in creation order."""
-    return (h for h in org.handshakes if h.parent_id == parent.id)
+def _related(world: World, parent: Handshake) -> list[Handshake]:
+    """The parent's children and its confirmation, in list order."""
+    return world.children.get(parent.id, [])
 
 
-def _children(org: Organization, parent: Handshake) -> Iterator[Handshake]:
-    return (h for h in _related(org, parent) if h.action == ENABLE_ALL_FEATURES)
+def _children(world: World, parent: Handshake) -> Iterator[Handshake]:
+    return (h for h in _related(world, parent) if h.action == ENABLE_ALL_FEATURES)
 
 
-def _confirmation(org: Organization, parent: Handshake) -> Handshake | None:
-    return next((h for h in _related(org, parent) if h.action == APPROVE_ALL_FEATURES), None)
+def _confirmation(world: World, parent: Handshake) -> Handshake | None:
+    return next((h for h in _related(world, parent) if h.action == APPROVE_ALL_FEATURES), None)
 
 
 def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.datetime) -> None:
     """REQUESTED -> OPEN once every child that still matters is ACCEPTED; then send the confirmation."""
     if parent.state(now) != REQUESTED:
         return
-    for child in _children(org, parent):
+    for child in _children(world, parent):
         if child.stored_state == CANCELED or child.recipient_account_id not in org.members:
             continue
         if child.state(now) != ACCEPTED:
@@ -150,7 +150,7 @@ def _reevaluate(world: World, org: Organization, parent: Handshake, now: dt.date
 
 def _finish_together(world: World, org: Organization, parent: Handshake, state: str, now: dt.datetime) -> None:
     """Accepting (or declining) the OPEN parent or its confirmation ends both the same way."""
-    for handshake in (parent, _confirmation(org, parent)):
+    for handshake in (parent, _confirmation(world, parent)):
         if handshake is not None and handshake.state(now) in LIVE_STATES:
             world.end(handshake, state, now)
     if state == ACCEPTED:
@@ -180,7 +180,7 @@ class EnableAllFeaturesRules(ResponseRules):
         if handshake.parent_id is None:
             if answer.response == "cancel":
                 world.end(handshake, CANCELED, now)
-                for related in _related(org, handshake):
+                for related in _related(world, handshake):
                     if related.state(now) in LIVE_STATES:
                         world.end(related, CANCELED, now)
             else:
@@ -210,7 +210,7 @@ class ApproveAllFeaturesRules(ResponseRules):
 
 def refuse_invites_while_pending(world: World, org: Organization, now: dt.datetime) -> None:
     """No invitations while a request to enable all features is pending, unless the option allows them."""
-    if not world.limits.allow_invites_during_enable_all_features and pending_request(org, now) is not None:
+    if not world.limits.allow_invites_during_enable_all_features and pending_request(world, org, now) is not None:
         raise errors.handshake_constraint(
             "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
             "You can't invite accounts while a request to enable all features is pending.",
@@ -219,10 +219,10 @@ def refuse_invites_while_pending(world: World, org: Organization, now: dt.dateti
 
 def member_left(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
     """A member left or was removed: its pending child is CANCELED and the parent re-evaluated."""
-    parent = pending_request(org, now)
+    parent = pending_request(world, org, now)
     if parent is None:
         return
-    for child in _children(org, parent):
+    for child in _children(world, parent):
         if child.recipient_account_id == account.id and child.state(now) in LIVE_STATES:
             world.end(child, CANCELED, now)
     _reevaluate(world, org, parent, now)

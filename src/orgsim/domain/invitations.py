@@ -17,6 +17,7 @@ from .model import (
     INVITE,
     INVITE_LIFETIME,
     INVITED,
+    LIVE_STATES,
     NOTES,
     ORGANIZATION,
     Account,
@@ -59,14 +60,13 @@ def invite(
         raise errors.handshake_constraint(
             "ALREADY_IN_AN_ORGANIZATION", "The account is already a member of this organization."
         )
-    for pending in quotas.live_invitations(org, now):
-        if _same_target(pending, target, recipient):
-            raise Rejected(
-                "DuplicateHandshakeException",
-                "An open invitation to this account already exists. Cancel it or wait for an answer.",
-            )
-    quotas.refuse_when_full(world, quotas.account_slots_used(org, now))
-    if quotas.invitations_in_last_day(org, now) >= world.limits.max_invitations_per_day:
+    if _open_invitation_to(world, org, target, recipient, now):
+        raise Rejected(
+            "DuplicateHandshakeException",
+            "An open invitation to this account already exists. Cancel it or wait for an answer.",
+        )
+    quotas.refuse_when_full(world, quotas.account_slots_used(world, org, now))
+    if quotas.invitations_in_last_day(world, org, now) >= world.limits.max_invitations_per_day:
         raise errors.handshake_constraint(
             "HANDSHAKE_RATE_LIMIT_EXCEEDED", "You have sent too many invitations in the last 24 hours. Try again later."
         )
@@ -78,7 +78,7 @@ def invite(
         world,
         org,
         INVITE,
-        parties=(Party(org.id, ORGANIZATION), target),
+        parties=(world.shared(Party(org.id, ORGANIZATION)), target),
         resources=tuple(resources),
         now=now,
         expires_at=now + INVITE_LIFETIME,
@@ -101,20 +101,28 @@ def _sender_resource(world: World, org: Organization) -> Resource:
             Resource("ORGANIZATION_FEATURE_SET", org.feature_set),
         ),
     )
-    return world.shared_resources.setdefault(resource, resource)
+    return world.shared(resource)
 
 
-def _same_target(pending: Handshake, target: Party, recipient: Account | None) -> bool:
-    """Two invitations name the same account when the ids match or an email resolves to it."""
-    if pending.parties[1] == target:
-        return True
-    if target.type == EMAIL and pending.recipient_email == target.id.lower():
-        return True
-    if recipient is None:
-        return False
-    if pending.recipient_account_id is not None:
-        return pending.recipient_account_id == recipient.id
-    return pending.recipient_email == recipient.email.lower()
+def _open_invitation_to(
+    world: World, org: Organization, target: Party, recipient: Account | None, now: dt.datetime
+) -> bool:
+    """Whether ``org`` has an open invitation naming the same account: by the same id or email, or by
+    the other of the two when the target resolves to a known account.
+
+    Among what the account received, newest first: every invitation lives as long, so once one was
+    requested a lifetime ago, it and every older one have expired."""
+    received = world.received.get(INVITE, {})
+    names = [target.id if target.type == ACCOUNT else target.id.lower()]
+    if recipient is not None:
+        names.append(recipient.email.lower() if target.type == ACCOUNT else recipient.id)
+    for name in names:
+        for h in reversed(received.get(name, ())):
+            if h.requested_at + INVITE_LIFETIME <= now:
+                break
+            if h.org_id == org.id and h.state(now) in LIVE_STATES:
+                return True
+    return False
 
 
 class InviteRules(ResponseRules):

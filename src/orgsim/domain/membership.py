@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from . import errors
 from .errors import Rejected
-from .model import ALL, CANCELED, EXPIRED, INVITED, LIVE_STATES, Account, Organization
+from .model import ALL, CANCELED, EXPIRED, INVITED, Account, Organization
 from .store import World
 
 
@@ -70,14 +70,13 @@ def delete_organization(world: World, caller: Account, now: dt.datetime) -> None
             "OrganizationNotEmptyException",
             "The organization still contains accounts other than the management account. Remove them first.",
         )
-    for handshake in org.handshakes:
-        if handshake.stored_state in LIVE_STATES:
-            if handshake.state(now) == EXPIRED:
-                # It stays expired for good: moving the clock back must not revive an invitation
-                # from an organization that no longer exists.
-                world.end(handshake, EXPIRED, handshake.expires_at)
-            else:
-                world.end(handshake, CANCELED, now)
+    for handshake in world.live_sent(org.id):
+        if handshake.state(now) == EXPIRED:
+            # It stays expired for good: moving the clock back must not revive an invitation
+            # from an organization that no longer exists.
+            world.end(handshake, EXPIRED, handshake.expires_at)
+        else:
+            world.end(handshake, CANCELED, now)
     part(world, caller, org)
     del world.organizations[org.id]
 

@@ -160,6 +160,16 @@ class Handshake:
         ended = self.ended_at
         return state if ended is None or now < ended + RETENTION else None
 
+    def retained_since(self) -> dt.datetime:
+        """When its retention period starts, or will start unless it ends earlier: when it ended, or
+        its expiry while it is live as stored. Responses stop showing it ``RETENTION`` later."""
+        if self.stored_state in LIVE_STATES or self.ended_at is None:
+            return self.expires_at
+        return self.ended_at
+
+    def leaves_api_at(self) -> dt.datetime:
+        return self.retained_since() + RETENTION
+
     def visible(self, now: dt.datetime) -> bool:
         """False once the handshake has been terminal for the retention period."""
         return self.shown_state(now) is not None

@@ -1,24 +1,27 @@
 """How much of an organization's quotas is used (behaviour.md, "Quotas").
 
 Accounts: members, open invitations and creations in progress share ``max_accounts``. Invitations:
-at most ``max_invitations_per_day`` in a rolling 24 hours, accepted ones not counted.
+at most ``max_invitations_per_day`` in a rolling 24 hours, accepted ones not counted. Each answer
+comes from the world's indexes, so it costs the same however many handshakes the organization sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from . import errors
-from .model import ACCEPTED, IN_PROGRESS, INVITE, LIVE_STATES, AccountRequest, Handshake, Organization
+from .model import IN_PROGRESS, INVITE, AccountRequest, Handshake, Organization
 from .store import World
 
 _DAY = dt.timedelta(days=1)
 
 
-def live_invitations(org: Organization, now: dt.datetime) -> list[Handshake]:
-    """The organization's invitations still open at ``now``."""
-    return [h for h in org.handshakes if h.action == INVITE and h.state(now) in LIVE_STATES]
+def live_invitations(world: World, org: Organization, now: dt.datetime) -> list[Handshake]:
+    """The organization's invitations still open at ``now``, by expiry."""
+    live = world.live.get((org.id, INVITE))
+    return [] if live is None else live.live(now)
 
 
 def creations_in_progress(requests: Sequence[AccountRequest]) -> list[AccountRequest]:
@@ -26,9 +29,12 @@ def creations_in_progress(requests: Sequence[AccountRequest]) -> list[AccountReq
     return [r for r in requests if r.state == IN_PROGRESS and r.doomed_by is None]
 
 
-def account_slots_used(org: Organization, now: dt.datetime) -> int:
+def account_slots_used(world: World, org: Organization, now: dt.datetime) -> int:
     """Members, open invitations and creations in progress: what counts against ``max_accounts``."""
-    return len(org.members) + len(live_invitations(org, now)) + len(creations_in_progress(org.account_requests))
+    live = world.live.get((org.id, INVITE))
+    invitations = 0 if live is None else live.count_live(now)
+    creating = [r for r in world.pending_account_requests if r.org_id == org.id]
+    return len(org.members) + invitations + len(creations_in_progress(creating))
 
 
 def refuse_when_full(world: World, used: int) -> None:
@@ -37,15 +43,19 @@ def refuse_when_full(world: World, used: int) -> None:
         raise errors.account_limit_exceeded()
 
 
-def invitations_in_last_day(org: Organization, now: dt.datetime) -> int:
+def invitations_in_last_day(world: World, org: Organization, now: dt.datetime) -> int:
     """Invitations requested in the 24 hours before ``now`` (or later, when the clock went back),
-    accepted ones excepted. ``org.handshakes`` is sorted by request time, so the walk back stops at
-    the first one older than a day."""
+    accepted ones excepted: those sent after ``now`` - 24 h less those of them accepted. Both lists are
+    in list order, which is by request time."""
     since = now - _DAY
-    count = 0
-    for h in reversed(org.handshakes):
-        if h.requested_at <= since:
-            break
-        if h.action == INVITE and h.state(now) != ACCEPTED:
-            count += 1
-    return count
+    sent = world.sent_by_action.get((org.id, INVITE), [])
+    accepted = world.accepted.get((org.id, INVITE), [])
+    return _after(sent, since) - _after(accepted, since)
+
+
+def _after(handshakes: list[Handshake], since: dt.datetime) -> int:
+    return len(handshakes) - bisect_right(handshakes, since, key=_requested)
+
+
+def _requested(handshake: Handshake) -> dt.datetime:
+    return handshake.requested_at

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, overload
 
 from ..domain.errors import Rejected
 from ..domain.model import Change
+from ..domain.model import Handshake as HandshakeRecord
 from .botocore_model import api_name
 from .render import ShownHandshake, render
 
@@ -87,9 +88,29 @@ class RecordedCall(NamedTuple):
         shown = self._shown_handshake()
         return None if shown is None else shown[1]
 
+    def shown_handshakes(self) -> list[HandshakeRecord]:
+        """The records of every handshake the response showed (the call log keeps them, so they
+        outlive their purge from the world)."""
+        found: list[HandshakeRecord] = []
+        if self.stored_output is not None:
+            _collect(self.stored_output, found)
+        return found
+
     def _shown_handshake(self) -> ShownHandshake | None:
         found = self.stored_output.get("Handshake") if self.stored_output is not None else None
         return found if isinstance(found, tuple) else None
+
+
+def _collect(value: Any, found: list[HandshakeRecord]) -> None:
+    # Handshakes are the only tuples an output holds (see ``render``).
+    if isinstance(value, tuple):
+        found.append(value[0])
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, found)
 
 
 def operation_name(name: str) -> str:

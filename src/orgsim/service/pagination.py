@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import heapq
 import hmac
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from ..domain.errors import Rejected, invalid_input
@@ -70,10 +71,14 @@ class PageRequest(NamedTuple):
         return cls(scope, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE)
 
     def page(
-        self, tokens: Tokens, items: Sequence[T], position: Callable[[T], str], show: Callable[[T], S | None]
+        self,
+        tokens: Tokens,
+        lists: Sequence[Sequence[T]],
+        position: Callable[[T], str],
+        show: Callable[[T], S | None],
     ) -> tuple[list[T], list[S], str | None]:
         """The page, what it shows, and the NextToken to send (None on the last page). See ``page``."""
-        kept, shown, more = page(items, position, self.after, self.limit, show)
+        kept, shown, more = page(lists, position, self.after, self.limit, show)
         return kept, shown, None if more is None else tokens.mint(self.scope, more)
 
 
@@ -85,7 +90,7 @@ def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:
 
 
 def page(
-    items: Sequence[T],
+    lists: Sequence[Sequence[T]],
     position: Callable[[T], str],
     after: str | None,
     limit: int,
@@ -94,14 +99,20 @@ def page(
     """Up to ``limit`` items whose position is greater than ``after`` (all, when None), and what ``show``
     made of each; ``show`` returns None for an item the list leaves out.
 
-    ``items`` are sorted by ``position``. Returns the page's items, what they show (the same length),
-    and the position to continue after, or None when nothing shown remains.
+    ``lists`` are each sorted by ``position``; the listing is all of them merged. Returns the page's
+    items, what they show (the same length), and the position to continue after, or None when nothing
+    shown remains. Where the page starts is found by bisection, so a page costs the same however
+    long the lists are.
     """
-    start = 0 if after is None else bisect_right(items, after, key=position)
+    starts = [0 if after is None else bisect_right(items, after, key=position) for items in lists]
+    candidates: Iterable[T]
+    if len(lists) == 1:
+        candidates = lists[0] if starts[0] == 0 else _from(lists[0], starts[0])
+    else:
+        candidates = heapq.merge(*(_from(items, start) for items, start in zip(lists, starts)), key=position)
     kept: list[T] = []
     shown: list[S] = []
-    for index in range(start, len(items)):
-        item = items[index]
+    for item in candidates:
         seen = show(item)
         if seen is not None:
             if len(kept) == limit:
@@ -109,3 +120,8 @@ def page(
             kept.append(item)
             shown.append(seen)
     return kept, shown, None
+
+
+def _from(items: Sequence[T], start: int) -> Iterator[T]:
+    for index in range(start, len(items)):
+        yield items[index]

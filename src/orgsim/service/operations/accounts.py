@@ -18,7 +18,7 @@ def list_accounts(call: Call, params: Params) -> Output:
     # In the order accounts joined; a position is the join sequence, so a member leaving
     # between two pages does not make the next page skip anyone.
     members = list(membership.member_accounts(world, org))
-    found, _, token = request.page(call.tokens, members, lambda a: f"{a.join_seq:012d}", lambda a: a)
+    found, _, token = request.page(call.tokens, [members], lambda a: f"{a.join_seq:012d}", lambda a: a)
     return with_token({"Accounts": [render.account(a, org) for a in found]}, token)
 
 
@@ -59,7 +59,7 @@ def list_create_account_status(call: Call, params: Params) -> Output:
     org = membership.managed_by(call.world, call.caller)
     found, _, token = request.page(
         call.tokens,
-        org.account_requests,
+        [org.account_requests],
         lambda r: f"{r.seq:012d}",
         lambda r: r if not states or r.state in states else None,
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable
 
 from ...domain import all_features, handshakes, invitations, membership
 from ...domain.errors import invalid_input
-from ...domain.model import Handshake
+from ...domain.model import Account, Handshake
 from .. import inputs
 from ..context import Call, Output, Params
 from ..pagination import PageRequest, with_token
@@ -48,22 +48,31 @@ def enable_all_features(call: Call, params: Params) -> Output:
 
 def list_handshakes_for_account(call: Call, params: Params) -> Output:
     listing = _Listing(call, params)
-    caller = call.caller
-    world = call.world
-    by_id = world.received_by_account.get(caller.id, [])
-    by_email = world.received_by_email.get(caller.email.lower(), [])
-    items = sorted(by_id + by_email, key=_order_key) if by_email else by_id
-    return listing.page(call, items)
+    caller, world = call.caller, call.world
+    if listing.parent is not None:
+        # A parent's children, of which the caller sees the ones addressed to it.
+        return listing.page(call, [world.children.get(listing.parent, [])], addressed_to=caller)
+    return listing.page(call, world.received_by(caller, listing.action))
 
 
 def list_handshakes_for_organization(call: Call, params: Params) -> Output:
     listing = _Listing(call, params)
-    org = membership.managed_by(call.world, call.caller)
-    return listing.page(call, org.handshakes)
+    world = call.world
+    org = membership.managed_by(world, call.caller)
+    if listing.parent is not None:
+        items = world.children.get(listing.parent, [])
+        if items and items[0].org_id != org.id:  # children come from their parent's organization
+            items = []
+    elif listing.action is not None:
+        items = world.sent_by_action.get((org.id, listing.action), [])
+    else:
+        items = org.handshakes
+    return listing.page(call, [items])
 
 
 class _Listing:
-    """A ListHandshakesFor* request with its input validated: the filter and the page."""
+    """A ListHandshakesFor* request with its input validated: the filter and the page. Each filter
+    has its own index, so the lists it pages through hold only what the filter selects."""
 
     def __init__(self, call: Call, params: Params) -> None:
         selector = params.get("Filter") or {}
@@ -77,18 +86,17 @@ class _Listing:
         scope = f"{call.operation}:{call.identity.account_id}:{self.action}:{self.parent}"
         self.request = PageRequest.read(call.tokens, params, scope)
 
-    def page(self, call: Call, items: Sequence[Handshake]) -> Output:
-        now, action, parent = call.now, self.action, self.parent
+    def page(self, call: Call, lists: list[list[Handshake]], addressed_to: Account | None = None) -> Output:
+        now = call.now
+        show: Callable[[Handshake], str | None]
+        if addressed_to is None:
+            show = operator.methodcaller("shown_state", now)
+        else:
 
-        def show(h: Handshake) -> str | None:
-            if (action is not None and h.action != action) or (parent is not None and h.parent_id != parent):
-                return None
-            return h.shown_state(now)
+            def show(h: Handshake) -> str | None:
+                return h.shown_state(now) if h.is_addressed_to(addressed_to) else None
 
-        unfiltered = action is None and parent is None
-        found, states, token = self.request.page(
-            call.tokens, items, _order_key, operator.methodcaller("shown_state", now) if unfiltered else show
-        )
+        found, states, token = self.request.page(call.tokens, lists, _order_key, show)
         return with_token({"Handshakes": list(zip(found, states))}, token)
 
 
