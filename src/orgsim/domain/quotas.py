@@ -8,8 +8,8 @@ comes from the world's indexes, so it costs the same however many handshakes the
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 
 from . import errors
 from .model import IN_PROGRESS, INVITE, AccountRequest, Handshake, Organization
@@ -48,14 +48,12 @@ def invitations_in_last_day(world: World, org: Organization, now: dt.datetime) -
     accepted ones excepted: those sent after ``now`` - 24 h less those of them accepted. Both lists are
     in list order, which is by request time."""
     since = now - _DAY
-    sent = world.sent_by_action.get((org.id, INVITE), [])
-    accepted = world.accepted.get((org.id, INVITE), [])
-    return _after(sent, since) - _after(accepted, since)
+    sent = world.sent_by_action.get((org.id, INVITE))
+    if sent is None:
+        return 0
+    accepted = world.accepted.get((org.id, INVITE))
+    taken = 0 if accepted is None else accepted.count_after(since, key=_requested)
+    return sent.count_after(since, key=_requested) - taken
 
 
-def _after(handshakes: list[Handshake], since: dt.datetime) -> int:
-    return len(handshakes) - bisect_right(handshakes, since, key=_requested)
-
-
-def _requested(handshake: Handshake) -> dt.datetime:
-    return handshake.requested_at
+_requested: Callable[[Handshake], dt.datetime] = operator.attrgetter("requested_at")

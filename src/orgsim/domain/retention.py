@@ -9,7 +9,8 @@ when the next departure (``World.next_departure``) is due.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+import operator
+from collections.abc import Callable
 
 from .model import RETENTION, Handshake
 from .store import World
@@ -18,20 +19,11 @@ from .store import World
 def settle(world: World, now: dt.datetime) -> dt.datetime | None:
     """Forget every handshake that left the API by ``now``; return when the next one leaves."""
     since = now - RETENTION  # what entered its retention period by then has left
-    expired = bisect_right(world.expiring, since, key=_expiry)
-    ended = bisect_right(world.ended, since, key=_ended)
-    if expired or ended:
-        gone = world.expiring[:expired] + world.ended[:ended]
-        del world.expiring[:expired]
-        del world.ended[:ended]
+    gone = world.expiring.pop_through(since, key=_expiry) + world.ended.pop_through(since, key=_ended)
+    if gone:
         world.forget(gone)
     return world.next_departure()
 
 
-def _expiry(handshake: Handshake) -> dt.datetime:
-    return handshake.expires_at
-
-
-def _ended(handshake: Handshake) -> dt.datetime:
-    assert handshake.ended_at is not None
-    return handshake.ended_at
+_expiry: Callable[[Handshake], dt.datetime] = operator.attrgetter("expires_at")
+_ended: Callable[[Handshake], dt.datetime] = operator.attrgetter("ended_at")

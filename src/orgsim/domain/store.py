@@ -5,21 +5,35 @@ and the other modules of the domain, and ``rules`` composes what varies between 
 
 Every question the domain and the service ask of the handshakes has an index here, so that no call
 costs more as the simulated history grows: lists in list order per organization, per organization and
-action, per recipient and action, per parent; the live ones per organization and action (with their
-recipients); the accepted ones (for the 24-hour invitation count); and when each one leaves the API
-(for ``retention``, which makes the world forget it then).
+action, per recipient and action, per parent; the live ones per organization and action (with those
+addressed to nobody); the accepted ones (for the 24-hour invitation count); and when each one leaves
+the API (for ``retention``, which makes the world forget it then). Per-organization and world-wide
+lists are ``SortedList``s, which cost the same to change however long they grow; a recipient's and a
+parent's are plain lists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right, insort
+import operator
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .ids import IdGenerator, is_account_id
 from .limits import Limits
-from .model import ACCEPTED, LIVE_STATES, RETENTION, Account, AccountRequest, Change, Handshake, Organization
+from .model import (
+    ACCEPTED,
+    LIVE_STATES,
+    RETENTION,
+    Account,
+    AccountRequest,
+    Change,
+    Handshake,
+    Organization,
+    in_list_order,
+)
+from .sorted_list import SortedList
 
 if TYPE_CHECKING:
     from .rules import Rules
@@ -44,18 +58,18 @@ class World:
         #: In list order (``order_key``): what an organization sent, per (organization id, action);
         #: what a recipient received, per action and recipient, the recipient being an account id or a
         #: lower-cased email (see ``recipient``); and a parent's children, per parent id.
-        self.sent_by_action: dict[tuple[str, str], list[Handshake]] = {}
+        self.sent_by_action: dict[tuple[str, str], SortedList[Handshake]] = {}
         self.received: dict[str, dict[str, list[Handshake]]] = {}
         self.children: dict[str, list[Handshake]] = {}
         #: Live as stored (REQUESTED or OPEN: live, or expired and not purged yet), per (organization
         #: id, action).
         self.live: dict[tuple[str, str], LiveHandshakes] = {}
         #: The ACCEPTED ones, in list order, per (organization id, action).
-        self.accepted: dict[tuple[str, str], list[Handshake]] = {}
-        #: When handshakes leave the API (``retention``): those live as stored, by ``expires_at``, and
-        #: those that ended, by ``ended_at``; each leaves ``RETENTION`` after that time.
-        self.expiring: list[Handshake] = []
-        self.ended: list[Handshake] = []
+        self.accepted: dict[tuple[str, str], SortedList[Handshake]] = {}
+        #: When handshakes leave the API (``retention``): those live as stored, by expiry, and those
+        #: that ended, by end; each leaves ``RETENTION`` after that time.
+        self.expiring: SortedList[Handshake] = SortedList(by_expiry)
+        self.ended: SortedList[Handshake] = SortedList(by_end)
         #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
         self.account_requests: dict[str, AccountRequest] = {}
         self.pending_account_requests: list[AccountRequest] = []
@@ -101,12 +115,12 @@ class World:
         before = handshake.state(now)
         if handshake.stored_state in LIVE_STATES:
             self._no_longer_live([handshake])
-            _remove_by(self.expiring, [handshake], _expiry)
+            self.expiring.remove(handshake)
         handshake.stored_state = state
         handshake.ended_at = now
-        _insert_by(self.ended, handshake, _ended)
+        self.ended.add(handshake)
         if state == ACCEPTED:
-            _insert_by(self.accepted.setdefault((handshake.org_id, handshake.action), []), handshake, _order)
+            _sorted(self.accepted, (handshake.org_id, handshake.action)).add(handshake)
         self.wake(now + RETENTION)
         if before != state:
             self.changes.append(Change(handshake.id, before, state))
@@ -191,32 +205,32 @@ class World:
         self.handshakes[handshake.id] = handshake
         action = handshake.action
         self.actions.add(action)
-        _insert_by(org.handshakes, handshake, _order)
-        _insert_by(self.sent_by_action.setdefault((org.id, action), []), handshake, _order)
+        org.handshakes.add(handshake)
+        _sorted(self.sent_by_action, (org.id, action)).add(handshake)
         to = recipient(handshake)
         if to is not None:
-            _insert_by(self.received.setdefault(action, {}).setdefault(to, []), handshake, _order)
+            _insert(self.received.setdefault(action, {}).setdefault(to, []), handshake)
         if handshake.parent_id is not None:
-            _insert_by(self.children.setdefault(handshake.parent_id, []), handshake, _order)
+            _insert(self.children.setdefault(handshake.parent_id, []), handshake)
         if handshake.stored_state in LIVE_STATES:
             live = self.live.get((org.id, action))
             if live is None:
                 live = self.live[org.id, action] = LiveHandshakes()
             live.add(handshake)
-            _insert_by(self.expiring, handshake, _expiry)
+            self.expiring.add(handshake)
             self.wake(handshake.expires_at + RETENTION)
         else:  # stored already ended: nothing does this, but it would leave like the others
-            _insert_by(self.ended, handshake, _ended)
+            self.ended.add(handshake)
             self.wake(handshake.leaves_api_at())
 
     def live_sent(self, org_id: str) -> list[Handshake]:
         """Every handshake ``org_id`` sent that is live as stored (REQUESTED or OPEN), in list order."""
-        found = []
+        found: list[Handshake] = []
         for action in self.actions:
             live = self.live.get((org_id, action))
             if live is not None:
                 found += live.by_expiry
-        return sorted(found, key=_order)
+        return sorted(found, key=in_list_order)
 
     def received_by(self, account: Account, action: str | None) -> list[list[Handshake]]:
         """The lists of what ``account`` received, by its id and by its email, with ``action`` (any
@@ -230,59 +244,41 @@ class World:
         return found
 
     def next_departure(self) -> dt.datetime | None:
-        """When the next handshake leaves the API (None: none will until one ends or is sent)."""
-        first = self.expiring[0].expires_at if self.expiring else None
-        if self.ended:
-            ended = _ended(self.ended[0])
-            first = ended if first is None or ended < first else first
-        return None if first is None else first + RETENTION
+        """When the next handshake leaves the API (None: none will until one is sent or ends)."""
+        expiring, ended = self.expiring.first(), self.ended.first()
+        times = [h.retained_since() for h in (expiring, ended) if h is not None]
+        return min(times) + RETENTION if times else None
 
     def forget(self, gone: list[Handshake]) -> None:
-        """Take handshakes that left the API out of the world and out of every index (``expiring``
-        and ``ended`` excepted: ``retention`` takes them from there)."""
-        # Each list loses all its leavers in one go (see ``_remove_all``); emptied keys go too.
-        leaving: dict[int, tuple[dict[Any, list[Handshake]], Any, list[Handshake]]] = {}
-
-        def drop(index: dict[Any, list[Handshake]], key: Any, handshake: Handshake) -> None:
-            items = index.get(key)
-            if items is not None:
-                leaving.setdefault(id(items), (index, key, []))[2].append(handshake)
-
-        sent: dict[str, list[Handshake]] = {}
+        """Take handshakes that left the API out of the world and out of every index (but ``expiring``
+        and ``ended``, which ``retention`` took them from)."""
         expired: list[Handshake] = []
         for handshake in gone:
             del self.handshakes[handshake.id]
             org_id, action = handshake.org_id, handshake.action
-            if org_id in self.organizations:  # a deleted organization's list went with it
-                sent.setdefault(org_id, []).append(handshake)
-            drop(self.sent_by_action, (org_id, action), handshake)
+            org = self.organizations.get(org_id)
+            if org is not None:  # a deleted organization's list went with it
+                org.handshakes.remove(handshake)
+            _drop(self.sent_by_action, (org_id, action), handshake)
             to = recipient(handshake)
-            if to is not None and action in self.received:
-                drop(self.received[action], to, handshake)
+            received = self.received.get(action)
+            if to is not None and received is not None:
+                _remove(received, to, handshake)
+                if not received:
+                    del self.received[action]
             if handshake.parent_id is not None:
-                drop(self.children, handshake.parent_id, handshake)
+                _remove(self.children, handshake.parent_id, handshake)
             if handshake.stored_state == ACCEPTED:
-                drop(self.accepted, (org_id, action), handshake)
+                _drop(self.accepted, (org_id, action), handshake)
             elif handshake.stored_state in LIVE_STATES:
                 expired.append(handshake)
         self._no_longer_live(expired)
-        for org_id, handshakes in sent.items():
-            _remove_by(self.organizations[org_id].handshakes, handshakes, _order)
-        for index, key, handshakes in leaving.values():
-            items = index[key]
-            _remove_by(items, handshakes, _order)
-            if not items:
-                del index[key]
-        for action in [a for a, by_recipient in self.received.items() if not by_recipient]:
-            del self.received[action]
 
     def _no_longer_live(self, handshakes: list[Handshake]) -> None:
-        by_key: dict[tuple[str, str], list[Handshake]] = {}
         for handshake in handshakes:
-            by_key.setdefault((handshake.org_id, handshake.action), []).append(handshake)
-        for key, leaving in by_key.items():
+            key = (handshake.org_id, handshake.action)
             live = self.live[key]
-            live.discard_all(leaving)
+            live.discard(handshake)
             if not live.by_expiry:
                 del self.live[key]
 
@@ -294,29 +290,29 @@ class LiveHandshakes:
     __slots__ = ("by_expiry", "unaddressed")
 
     def __init__(self) -> None:
-        #: Sorted by ``expires_at``.
-        self.by_expiry: list[Handshake] = []
+        self.by_expiry: SortedList[Handshake] = SortedList(by_expiry)
         #: Those addressed to nobody in particular (a request to enable all features), in the order sent.
         self.unaddressed: list[Handshake] = []
 
+    def __repr__(self) -> str:
+        return f"LiveHandshakes({list(self.by_expiry)!r}, unaddressed={self.unaddressed!r})"
+
     def add(self, handshake: Handshake) -> None:
-        _insert_by(self.by_expiry, handshake, _expiry)
+        self.by_expiry.add(handshake)
         if recipient(handshake) is None:
             self.unaddressed.append(handshake)
 
-    def discard_all(self, handshakes: list[Handshake]) -> None:
-        _remove_by(self.by_expiry, handshakes, _expiry)
-        if self.unaddressed:
-            self.unaddressed = [h for h in self.unaddressed if h not in handshakes]
+    def discard(self, handshake: Handshake) -> None:
+        self.by_expiry.remove(handshake)
+        if recipient(handshake) is None:
+            self.unaddressed.remove(handshake)
 
     def live(self, now: dt.datetime) -> list[Handshake]:
         """Those still live at ``now``, by expiry."""
-        items = self.by_expiry
-        return items[bisect_right(items, now, key=_expiry):]
+        return list(self.by_expiry.after(now, key=_expiry))
 
     def count_live(self, now: dt.datetime) -> int:
-        items = self.by_expiry
-        return len(items) - bisect_right(items, now, key=_expiry)
+        return self.by_expiry.count_after(now, key=_expiry)
 
 
 def recipient(handshake: Handshake) -> str | None:
@@ -325,36 +321,38 @@ def recipient(handshake: Handshake) -> str | None:
     return handshake.recipient_account_id or handshake.recipient_email
 
 
-def _order(handshake: Handshake) -> str:
-    return handshake.order_key
+#: The keys of lists by expiry and by the time handshakes ended (unique: seq breaks ties).
+by_expiry: Callable[[Handshake], tuple[dt.datetime, int]] = operator.attrgetter("expires_at", "seq")
+by_end: Callable[[Handshake], tuple[dt.datetime, int]] = operator.attrgetter("ended_at", "seq")
+_expiry: Callable[[Handshake], dt.datetime] = operator.attrgetter("expires_at")
 
 
-def _expiry(handshake: Handshake) -> dt.datetime:
-    return handshake.expires_at
+def _sorted(index: dict[tuple[str, str], SortedList[Handshake]], key: tuple[str, str]) -> SortedList[Handshake]:
+    found = index.get(key)
+    if found is None:
+        found = index[key] = SortedList(in_list_order)
+    return found
 
 
-def _ended(handshake: Handshake) -> dt.datetime:
-    assert handshake.ended_at is not None
-    return handshake.ended_at
+def _drop(index: dict[tuple[str, str], SortedList[Handshake]], key: tuple[str, str], handshake: Handshake) -> None:
+    items = index[key]
+    items.remove(handshake)
+    if not items:
+        del index[key]
 
 
-def _insert_by(items: list[Handshake], handshake: Handshake, key: Callable[[Handshake], Any]) -> None:
-    """Into a list sorted by ``key``, after those with an equal key: an append while the clock runs forward."""
-    if items and key(items[-1]) > key(handshake):
-        insort(items, handshake, key=key)
+def _insert(items: list[Handshake], handshake: Handshake) -> None:
+    """Into a plain list in list order: an append while the clock runs forward."""
+    if items and items[-1].order_key > handshake.order_key:
+        insort(items, handshake, key=in_list_order)
     else:
         items.append(handshake)
 
 
-def _remove_by(items: list[Handshake], gone: list[Handshake], key: Callable[[Handshake], Any]) -> None:
-    """Take ``gone`` out of a list sorted by ``key``: one by one when they are few, in one pass when
-    they are many (a month of handshakes leaving at once)."""
-    if len(gone) <= 16:
-        for handshake in gone:
-            index = bisect_left(items, key(handshake), key=key)
-            while items[index] is not handshake:  # past others with the same key
-                index += 1
-            del items[index]
-    else:
-        leaving = set(gone)
-        items[:] = [h for h in items if h not in leaving]
+def _remove(index: dict[str, list[Handshake]], key: str, handshake: Handshake) -> None:
+    items = index[key]
+    position = bisect_left(items, handshake.order_key, key=in_list_order)
+    assert items[position] is handshake
+    del items[position]
+    if not items:
+        del index[key]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from ..domain.errors import Rejected, invalid_input
+from ..domain.sorted_list import SortedList
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -70,15 +71,24 @@ class PageRequest(NamedTuple):
         after = tokens.read(token, scope) if token is not None else None
         return cls(scope, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE)
 
+    def rest(self, items: Sequence[T] | SortedList[T], position: Callable[[T], str]) -> Iterable[T]:
+        """The items of ``items`` (sorted by ``position``) from where this page starts, found by
+        bisection: a page costs the same however long the list."""
+        if isinstance(items, SortedList):
+            return items.after(self.after)
+        if self.after is None:
+            return items
+        return _from(items, bisect_right(items, self.after, key=position))
+
     def page(
         self,
         tokens: Tokens,
-        lists: Sequence[Sequence[T]],
+        sources: Sequence[Iterable[T]],
         position: Callable[[T], str],
         show: Callable[[T], S | None],
     ) -> tuple[list[T], list[S], str | None]:
         """The page, what it shows, and the NextToken to send (None on the last page). See ``page``."""
-        kept, shown, more = page(lists, position, self.after, self.limit, show)
+        kept, shown, more = page(sources, position, self.limit, show)
         return kept, shown, None if more is None else tokens.mint(self.scope, more)
 
 
@@ -90,26 +100,19 @@ def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:
 
 
 def page(
-    lists: Sequence[Sequence[T]],
+    sources: Sequence[Iterable[T]],
     position: Callable[[T], str],
-    after: str | None,
     limit: int,
     show: Callable[[T], S | None],
 ) -> tuple[list[T], list[S], str | None]:
-    """Up to ``limit`` items whose position is greater than ``after`` (all, when None), and what ``show``
-    made of each; ``show`` returns None for an item the list leaves out.
+    """Up to ``limit`` items, and what ``show`` made of each; ``show`` returns None for an item the list
+    leaves out.
 
-    ``lists`` are each sorted by ``position``; the listing is all of them merged. Returns the page's
-    items, what they show (the same length), and the position to continue after, or None when nothing
-    shown remains. Where the page starts is found by bisection, so a page costs the same however
-    long the lists are.
+    ``sources`` are each sorted by ``position`` and start where the page does (``PageRequest.rest``);
+    the listing is all of them merged. Returns the page's items, what they show (the same length),
+    and the position to continue after, or None when nothing shown remains.
     """
-    starts = [0 if after is None else bisect_right(items, after, key=position) for items in lists]
-    candidates: Iterable[T]
-    if len(lists) == 1:
-        candidates = lists[0] if starts[0] == 0 else _from(lists[0], starts[0])
-    else:
-        candidates = heapq.merge(*(_from(items, start) for items, start in zip(lists, starts)), key=position)
+    candidates = sources[0] if len(sources) == 1 else heapq.merge(*sources, key=position)
     kept: list[T] = []
     shown: list[S] = []
     for item in candidates:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain import account_creation, membership
-from ...domain.model import IN_PROGRESS, AccountRequest
+from ...domain.model import IN_PROGRESS, Account, AccountRequest
 from .. import inputs, render
 from ..context import Call, Output, Params
 from ..pagination import PageRequest, with_token
@@ -18,7 +18,7 @@ def list_accounts(call: Call, params: Params) -> Output:
     # In the order accounts joined; a position is the join sequence, so a member leaving
     # between two pages does not make the next page skip anyone.
     members = list(membership.member_accounts(world, org))
-    found, _, token = request.page(call.tokens, [members], lambda a: f"{a.join_seq:012d}", lambda a: a)
+    found, _, token = request.page(call.tokens, [request.rest(members, _joined)], _joined, lambda a: a)
     return with_token({"Accounts": [render.account(a, org) for a in found]}, token)
 
 
@@ -59,11 +59,19 @@ def list_create_account_status(call: Call, params: Params) -> Output:
     org = membership.managed_by(call.world, call.caller)
     found, _, token = request.page(
         call.tokens,
-        [org.account_requests],
-        lambda r: f"{r.seq:012d}",
+        [request.rest(org.account_requests, _requested)],
+        _requested,
         lambda r: r if not states or r.state in states else None,
     )
     return with_token({"CreateAccountStatuses": [_status(r) for r in found]}, token)
+
+
+def _joined(account: Account) -> str:
+    return f"{account.join_seq:012d}"
+
+
+def _requested(request: AccountRequest) -> str:
+    return f"{request.seq:012d}"
 
 
 def _status(request: AccountRequest) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ...domain import all_features, handshakes, invitations, membership
 from ...domain.errors import invalid_input
-from ...domain.model import Account, Handshake
+from ...domain.model import Account, Handshake, in_list_order
+from ...domain.sorted_list import SortedList
 from .. import inputs
 from ..context import Call, Output, Params
 from ..pagination import PageRequest, with_token
@@ -59,6 +60,7 @@ def list_handshakes_for_organization(call: Call, params: Params) -> Output:
     listing = _Listing(call, params)
     world = call.world
     org = membership.managed_by(world, call.caller)
+    items: list[Handshake] | SortedList[Handshake]
     if listing.parent is not None:
         items = world.children.get(listing.parent, [])
         if items and items[0].org_id != org.id:  # children come from their parent's organization
@@ -86,7 +88,12 @@ class _Listing:
         scope = f"{call.operation}:{call.identity.account_id}:{self.action}:{self.parent}"
         self.request = PageRequest.read(call.tokens, params, scope)
 
-    def page(self, call: Call, lists: list[list[Handshake]], addressed_to: Account | None = None) -> Output:
+    def page(
+        self,
+        call: Call,
+        lists: Sequence[list[Handshake] | SortedList[Handshake]],
+        addressed_to: Account | None = None,
+    ) -> Output:
         now = call.now
         show: Callable[[Handshake], str | None]
         if addressed_to is None:
@@ -96,8 +103,7 @@ class _Listing:
             def show(h: Handshake) -> str | None:
                 return h.shown_state(now) if h.is_addressed_to(addressed_to) else None
 
-        found, states, token = self.request.page(call.tokens, lists, _order_key, show)
+        request = self.request
+        sources = [request.rest(items, in_list_order) for items in lists]
+        found, states, token = request.page(call.tokens, sources, in_list_order, show)
         return with_token({"Handshakes": list(zip(found, states))}, token)
-
-
-_order_key = operator.attrgetter("order_key")
