@@ -108,21 +108,14 @@ def _open_invitation_to(
     world: World, org: Organization, target: Party, recipient: Account | None, now: dt.datetime
 ) -> bool:
     """Whether ``org`` has an open invitation naming the same account: by the same id or email, or by
-    the other of the two when the target resolves to a known account.
-
-    Among what the account received, newest first: every invitation lives as long, so once one was
-    requested a lifetime ago, it and every older one have expired."""
-    received = world.received.get(INVITE, {})
+    the other of the two when the target resolves to a known account."""
+    live = world.live.get((org.id, INVITE))
+    if live is None:
+        return False
     names = [target.id if target.type == ACCOUNT else target.id.lower()]
     if recipient is not None:
         names.append(recipient.email.lower() if target.type == ACCOUNT else recipient.id)
-    for name in names:
-        for h in reversed(received.get(name, ())):
-            if h.requested_at + INVITE_LIFETIME <= now:
-                break
-            if h.org_id == org.id and h.state(now) in LIVE_STATES:
-                return True
-    return False
+    return any(h.state(now) in LIVE_STATES for name in names for h in live.addressed_to(name))
 
 
 class InviteRules(ResponseRules):

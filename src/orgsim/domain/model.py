@@ -87,7 +87,7 @@ class Organization:
     management_account_id: str
     #: Member account ids (the management account included) in the order they joined.
     members: dict[str, None] = field(default_factory=dict)
-    #: Handshakes the organization sent, in list order (``Handshake.order_key``).
+    #: Handshakes the organization sent, in list order (``in_list_order``).
     handshakes: SortedList[Handshake] = field(default_factory=lambda: SortedList(in_list_order))
     #: CreateAccount requests the organization made, in creation order.
     account_requests: list[AccountRequest] = field(default_factory=list)
@@ -132,13 +132,6 @@ class Handshake:
     tags: Tags = ()
     stored_state: str = OPEN
     ended_at: dt.datetime | None = None
-    #: Where the handshake sorts in every list: by RequestedTimestamp, then Id (behaviour.md, "Lists").
-    #: A string, so that it compares as it sorts and can travel inside a NextToken.
-    order_key: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        micros = (self.requested_at - _TIME_ORIGIN) // dt.timedelta(microseconds=1)
-        self.order_key = f"{micros:020d}/{self.id}"
 
     def state(self, now: dt.datetime) -> str:
         state = self.stored_state
@@ -203,6 +196,25 @@ class AccountRequest:
     failure_reason: str | None = None
 
 
-#: The key of every list of handshakes (behaviour.md, "Lists"). Here and in the other keys of sorted
-#: lists, an attrgetter: bisections call it a dozen times per change, and it makes no Python frame.
-in_list_order: Final[Callable[[Handshake], str]] = operator.attrgetter("order_key")
+#: The key of every list of handshakes: by RequestedTimestamp, then Id (behaviour.md, "Lists"). Here
+#: and in the other keys of sorted lists, an attrgetter: bisections call it a dozen times per change,
+#: and it makes no Python frame.
+in_list_order: Final[Callable[[Handshake], tuple[dt.datetime, str]]] = operator.attrgetter("requested_at", "id")
+
+
+def list_position(handshake: Handshake) -> str:
+    """Where ``handshake`` is in every list, as text (what a NextToken carries); ``from_list_position``
+    reads it back as a value of ``in_list_order``."""
+    micros = (handshake.requested_at - _TIME_ORIGIN) // _MICROSECOND
+    return f"{micros:020d}/{handshake.id}"
+
+
+def from_list_position(position: str) -> tuple[dt.datetime, str]:
+    """The ``in_list_order`` value of a ``list_position``; ValueError if it is not one."""
+    micros, slash, handshake_id = position.partition("/")
+    if not slash or not micros.isdigit():
+        raise ValueError(f"not a list position: {position!r}")
+    return _TIME_ORIGIN + int(micros) * _MICROSECOND, handshake_id
+
+
+_MICROSECOND: Final = dt.timedelta(microseconds=1)

@@ -55,7 +55,7 @@ class World:
         self._by_email: dict[str, Account] = {}
         #: Every action a stored handshake has had: the keys of the per-action indexes.
         self.actions: set[str] = set()
-        #: In list order (``order_key``): what an organization sent, per (organization id, action);
+        #: In list order (``in_list_order``): what an organization sent, per (organization id, action);
         #: what a recipient received, per action and recipient, the recipient being an account id or a
         #: lower-cased email (see ``recipient``); and a parent's children, per parent id.
         self.sent_by_action: dict[tuple[str, str], SortedList[Handshake]] = {}
@@ -200,7 +200,7 @@ class World:
         return found
 
     def store(self, handshake: Handshake, org: Organization) -> None:
-        """Record a new handshake. Every list stays sorted by ``order_key``: when the clock moved
+        """Record a new handshake. Every list stays sorted by ``in_list_order``: when the clock moved
         backwards, a new handshake sorts before older ones (an append while time moves forward)."""
         self.handshakes[handshake.id] = handshake
         action = handshake.action
@@ -287,10 +287,12 @@ class LiveHandshakes:
     """The handshakes one organization sent with one action that are live as stored (REQUESTED or
     OPEN): live, or past their expiry (EXPIRED is derived from the clock) and not purged yet."""
 
-    __slots__ = ("by_expiry", "unaddressed")
+    __slots__ = ("by_expiry", "by_recipient", "unaddressed")
 
     def __init__(self) -> None:
         self.by_expiry: SortedList[Handshake] = SortedList(by_expiry)
+        #: By ``recipient``, in the order sent (tuples: there is hardly ever more than one).
+        self.by_recipient: dict[str, tuple[Handshake, ...]] = {}
         #: Those addressed to nobody in particular (a request to enable all features), in the order sent.
         self.unaddressed: list[Handshake] = []
 
@@ -299,13 +301,27 @@ class LiveHandshakes:
 
     def add(self, handshake: Handshake) -> None:
         self.by_expiry.add(handshake)
-        if recipient(handshake) is None:
+        to = recipient(handshake)
+        if to is None:
             self.unaddressed.append(handshake)
+        else:
+            self.by_recipient[to] = (*self.by_recipient.get(to, ()), handshake)
 
     def discard(self, handshake: Handshake) -> None:
         self.by_expiry.remove(handshake)
-        if recipient(handshake) is None:
+        to = recipient(handshake)
+        if to is None:
             self.unaddressed.remove(handshake)
+            return
+        others = tuple(h for h in self.by_recipient[to] if h is not handshake)
+        if others:
+            self.by_recipient[to] = others
+        else:
+            del self.by_recipient[to]
+
+    def addressed_to(self, to: str) -> tuple[Handshake, ...]:
+        """Those addressed to ``to`` (see ``recipient``): ask each its state at the time you need."""
+        return self.by_recipient.get(to, ())
 
     def live(self, now: dt.datetime) -> list[Handshake]:
         """Those still live at ``now``, by expiry."""
@@ -343,7 +359,7 @@ def _drop(index: dict[tuple[str, str], SortedList[Handshake]], key: tuple[str, s
 
 def _insert(items: list[Handshake], handshake: Handshake) -> None:
     """Into a plain list in list order: an append while the clock runs forward."""
-    if items and items[-1].order_key > handshake.order_key:
+    if items and in_list_order(items[-1]) > in_list_order(handshake):
         insort(items, handshake, key=in_list_order)
     else:
         items.append(handshake)
@@ -351,7 +367,7 @@ def _insert(items: list[Handshake], handshake: Handshake) -> None:
 
 def _remove(index: dict[str, list[Handshake]], key: str, handshake: Handshake) -> None:
     items = index[key]
-    position = bisect_left(items, handshake.order_key, key=in_list_order)
+    position = bisect_left(items, in_list_order(handshake), key=in_list_order)
     assert items[position] is handshake
     del items[position]
     if not items:

@@ -71,25 +71,37 @@ class PageRequest(NamedTuple):
         after = tokens.read(token, scope) if token is not None else None
         return cls(scope, after, params.get("MaxResults") or DEFAULT_PAGE_SIZE)
 
-    def rest(self, items: Sequence[T] | SortedList[T], position: Callable[[T], str]) -> Iterable[T]:
-        """The items of ``items`` (sorted by ``position``) from where this page starts, found by
-        bisection: a page costs the same however long the list."""
-        if isinstance(items, SortedList):
-            return items.after(self.after)
+    def rest(
+        self,
+        items: Sequence[T] | SortedList[T],
+        key: Callable[[T], Any],
+        start: Callable[[str], Any] | None = None,
+    ) -> Iterable[T]:
+        """The items of ``items`` (sorted by ``key``) from where this page starts, found by bisection:
+        a page costs the same however long the list. ``start`` reads the token's position as a value
+        of ``key`` (it is one already when None); a position it cannot read is an invalid token."""
         if self.after is None:
             return items
-        return _from(items, bisect_right(items, self.after, key=position))
+        try:
+            value = self.after if start is None else start(self.after)
+        except ValueError:
+            raise invalid_token() from None
+        if isinstance(items, SortedList):
+            return items.after(value)
+        return _from(items, bisect_right(items, value, key=key))
 
     def page(
         self,
         tokens: Tokens,
         sources: Sequence[Iterable[T]],
+        key: Callable[[T], Any],
         position: Callable[[T], str],
         show: Callable[[T], S | None],
-    ) -> tuple[list[T], list[S], str | None]:
-        """The page, what it shows, and the NextToken to send (None on the last page). See ``page``."""
-        kept, shown, more = page(sources, position, self.limit, show)
-        return kept, shown, None if more is None else tokens.mint(self.scope, more)
+    ) -> tuple[list[tuple[T, S]], str | None]:
+        """The page, each item with what it shows, and the NextToken to send (None on the last page):
+        see ``page``. ``position`` writes an item's place in the list as the token carries it."""
+        shown, more = page(sources, key, self.limit, show)
+        return shown, None if not more else tokens.mint(self.scope, position(shown[-1][0]))
 
 
 def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:
@@ -101,28 +113,25 @@ def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:
 
 def page(
     sources: Sequence[Iterable[T]],
-    position: Callable[[T], str],
+    key: Callable[[T], Any],
     limit: int,
     show: Callable[[T], S | None],
-) -> tuple[list[T], list[S], str | None]:
-    """Up to ``limit`` items, and what ``show`` made of each; ``show`` returns None for an item the list
-    leaves out.
+) -> tuple[list[tuple[T, S]], bool]:
+    """Up to ``limit`` items, each with what ``show`` made of it; ``show`` returns None for an item the
+    list leaves out.
 
-    ``sources`` are each sorted by ``position`` and start where the page does (``PageRequest.rest``);
-    the listing is all of them merged. Returns the page's items, what they show (the same length),
-    and the position to continue after, or None when nothing shown remains.
+    ``sources`` are each sorted by ``key`` and start where the page does (``PageRequest.rest``); the
+    listing is all of them merged. Returns the page, and whether anything shown remains after it.
     """
-    candidates = sources[0] if len(sources) == 1 else heapq.merge(*sources, key=position)
-    kept: list[T] = []
-    shown: list[S] = []
+    candidates = sources[0] if len(sources) == 1 else heapq.merge(*sources, key=key)
+    shown: list[tuple[T, S]] = []
     for item in candidates:
         seen = show(item)
         if seen is not None:
-            if len(kept) == limit:
-                return kept, shown, position(kept[-1])
-            kept.append(item)
-            shown.append(seen)
-    return kept, shown, None
+            if len(shown) == limit:
+                return shown, True
+            shown.append((item, seen))
+    return shown, False
 
 
 def _from(items: Sequence[T], start: int) -> Iterator[T]:

@@ -49,7 +49,12 @@ def to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSRespo
     error = record.error
     if error is None:
         assert output is not None
-        output["ResponseMetadata"] = _metadata(record.request_id, 200, headers)
+        output["ResponseMetadata"] = {
+            "RequestId": record.request_id,
+            "HTTPStatusCode": 200,
+            "HTTPHeaders": dict(headers),
+            "RetryAttempts": 0,
+        }
         return SimulatedResponse(200, headers), output
     status = 500 if error.code == "ServiceException" else 400
     parsed: dict[str, Any] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -23,7 +24,8 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 def api_params(model: OperationModel, request_dict: dict[str, Any]) -> dict[str, Any]:
     """The request's parameters, decoded the way the service's protocol decodes them."""
     body = request_dict.get("body")
-    if model.service_model.protocol == "query":
+    # The operation's copy of the service metadata: ``model.service_model`` is a property, a call more.
+    if model.metadata.get("protocol") == "query":
         return _from_query(model, body)
     if isinstance(body, _BYTES):
         body = body.decode("utf-8")
@@ -34,18 +36,17 @@ def api_params(model: OperationModel, request_dict: dict[str, Any]) -> dict[str,
 
 
 _BYTES: Final = (bytes, bytearray)
-#: Member names, one copy of each: every request repeats them, and the call log keeps every request's
-#: parameters (their keys were a tenth of what a logged invitation kept). botocore's serialiser writes
-#: only the model's member names as keys; the cap keeps anything else from growing this.
-_NAMES: dict[str, str] = {}
-_MAX_NAMES: Final = 2048
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    names = _NAMES
-    if len(names) >= _MAX_NAMES:
-        return dict(pairs)
-    return {names.setdefault(key, key): value for key, value in pairs}
+    """A JSON object, with one copy of each member name: every request repeats them, and the call log
+    keeps every request's parameters (the names were a tenth of what a logged invitation kept).
+    Interned strings go when nothing refers to them any more, so names that are no member never pile up."""
+    intern = sys.intern
+    decoded = {}
+    for key, value in pairs:
+        decoded[intern(key)] = value
+    return decoded
 
 
 _JSON: Final = json.JSONDecoder(object_pairs_hook=_object)

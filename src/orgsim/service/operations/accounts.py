@@ -18,8 +18,8 @@ def list_accounts(call: Call, params: Params) -> Output:
     # In the order accounts joined; a position is the join sequence, so a member leaving
     # between two pages does not make the next page skip anyone.
     members = list(membership.member_accounts(world, org))
-    found, _, token = request.page(call.tokens, [request.rest(members, _joined)], _joined, lambda a: a)
-    return with_token({"Accounts": [render.account(a, org) for a in found]}, token)
+    shown, token = request.page(call.tokens, [request.rest(members, _joined)], _joined, _joined, lambda a: a)
+    return with_token({"Accounts": [render.account(a, org) for a, _ in shown]}, token)
 
 
 def describe_account(call: Call, params: Params) -> Output:
@@ -57,13 +57,14 @@ def list_create_account_status(call: Call, params: Params) -> Output:
     scope = f"ListCreateAccountStatus:{call.identity.account_id}:{','.join(sorted(states))}"
     request = PageRequest.read(call.tokens, params, scope)
     org = membership.managed_by(call.world, call.caller)
-    found, _, token = request.page(
+    shown, token = request.page(
         call.tokens,
         [request.rest(org.account_requests, _requested)],
         _requested,
+        _requested,
         lambda r: r if not states or r.state in states else None,
     )
-    return with_token({"CreateAccountStatuses": [_status(r) for r in found]}, token)
+    return with_token({"CreateAccountStatuses": [_status(r) for r, _ in shown]}, token)
 
 
 def _joined(account: Account) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from ...domain import all_features, handshakes, invitations, membership
 from ...domain.errors import invalid_input
-from ...domain.model import Account, Handshake, in_list_order
+from ...domain.model import Account, Handshake, from_list_position, in_list_order, list_position
 from ...domain.sorted_list import SortedList
 from .. import inputs
 from ..context import Call, Output, Params
@@ -104,6 +104,7 @@ class _Listing:
                 return h.shown_state(now) if h.is_addressed_to(addressed_to) else None
 
         request = self.request
-        sources = [request.rest(items, in_list_order) for items in lists]
-        found, states, token = request.page(call.tokens, sources, in_list_order, show)
-        return with_token({"Handshakes": list(zip(found, states))}, token)
+        sources = [request.rest(items, in_list_order, from_list_position) for items in lists]
+        # Each handshake with the state it shows: what an output holds (see ``render``).
+        shown, token = request.page(call.tokens, sources, in_list_order, list_position, show)
+        return with_token({"Handshakes": shown}, token)
