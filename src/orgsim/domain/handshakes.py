@@ -14,7 +14,7 @@ from .model import Account, Handshake, Organization, Party, Resource, Tags
 from .store import World
 from .transitions import Response, check_transition
 
-__all__ = ["Answer", "Response", "ResponseRules", "can_see", "find_shown", "respond", "send"]
+__all__ = ["Answer", "Response", "ResponseRules", "find_shown", "respond", "send"]
 
 
 def handshake_arn(org: Organization, action: str, handshake_id: str) -> str:
@@ -62,13 +62,9 @@ def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetim
     handshake = world.handshakes.get(handshake_id)
     if handshake is not None:
         state = handshake.shown_state(now)
-        if state is not None and can_see(handshake, caller):
+        if state is not None and (caller.org_id == handshake.org_id or handshake.is_addressed_to(caller)):
             return handshake, state
     raise errors.handshake_not_found()
-
-
-def can_see(handshake: Handshake, caller: Account) -> bool:
-    return caller.org_id == handshake.org_id or handshake.is_addressed_to(caller)
 
 
 def respond(world: World, caller: Account, handshake_id: str, response: Response, now: dt.datetime) -> Handshake:
