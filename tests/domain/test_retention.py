@@ -13,7 +13,16 @@ from orgsim.domain import all_features, invitations, membership, rules
 from orgsim.domain.handshakes import respond
 from orgsim.domain.ids import IdGenerator
 from orgsim.domain.limits import Limits
-from orgsim.domain.model import ACCOUNT, CONSOLIDATED_BILLING, EMAIL, RETENTION, Handshake, Organization, Party
+from orgsim.domain.model import (
+    ACCOUNT,
+    CONSOLIDATED_BILLING,
+    EMAIL,
+    RETENTION,
+    Handshake,
+    Organization,
+    Party,
+    in_list_order,
+)
 from orgsim.domain.store import World
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -110,7 +119,7 @@ def test_many_handshakes_leaving_at_once_leave_the_lists_in_order(world: World) 
         respond(world, boss, handshake.id, "cancel", NOW)
     world.settle(NOW + RETENTION)  # the 20 canceled ones, at once
     kept = early[1::2] + later
-    assert list(org.handshakes) == sorted(kept, key=lambda h: h.order_key)
+    assert list(org.handshakes) == sorted(kept, key=in_list_order)
     world.settle(early[1].leaves_api_at())  # the 20 that expired unanswered
-    assert list(org.handshakes) == sorted(later, key=lambda h: h.order_key)
+    assert list(org.handshakes) == sorted(later, key=in_list_order)
     assert list(world.live[org.id, "INVITE"].by_expiry) == later  # all expire at once: in the order sent

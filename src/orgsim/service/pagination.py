@@ -18,6 +18,7 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 DEFAULT_PAGE_SIZE = 20
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def invalid_token() -> Rejected:
@@ -40,7 +41,9 @@ class Tokens:
 
     def mint(self, scope: str, position: str) -> str:
         payload = f"{position}:{scope}".encode()
-        return base64.urlsafe_b64encode(self._mac(payload) + payload).decode("ascii")
+        # What base64.urlsafe_b64encode does, without its two calls (every page but the last mints one).
+        signed = self._mac(payload) + payload
+        return binascii.b2a_base64(signed, newline=False).translate(_URLSAFE).decode("ascii")
 
     def read(self, token: str, scope: str) -> str:
         try:
