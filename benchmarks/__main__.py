@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="everything, tiny: checks the script, not the code")
     parser.add_argument("--only", metavar="GROUPS", help="comma-separated groups to run (default: all)")
     parser.add_argument("--markdown", metavar="FILE", help="also write the tables and the machine to FILE")
+    parser.add_argument("--sizes", metavar="N,N,N", help="the scale curves' sizes (default 100,1000,10000)")
     parser.add_argument("--src", metavar="DIR", type=Path, help="measure the orgsim in DIR (default: this checkout's src)")
     args = parser.parse_args(argv)
 
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     from .report import console, failures, machine, markdown
 
     settings = Settings.smoke() if args.quick else Settings(rounds=args.rounds, batch=args.batch, runs=args.runs)
+    if args.sizes:
+        settings = dataclasses.replace(settings, sizes=tuple(int(n) for n in args.sizes.split(",")))
     groups = GROUPS if args.only is None else tuple(g.strip() for g in args.only.split(","))
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
