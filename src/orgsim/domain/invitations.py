@@ -78,7 +78,7 @@ def invite(
         world,
         org,
         INVITE,
-        parties=(world.shared(Party(org.id, ORGANIZATION)), target),
+        parties=(world.shared(Party(org.id, ORGANIZATION), org), target),
         resources=tuple(resources),
         now=now,
         expires_at=now + INVITE_LIFETIME,
@@ -101,7 +101,7 @@ def _sender_resource(world: World, org: Organization) -> Resource:
             Resource("ORGANIZATION_FEATURE_SET", org.feature_set),
         ),
     )
-    return world.shared(resource)
+    return world.shared(resource, org)
 
 
 def _open_invitation_to(

@@ -78,6 +78,7 @@ def delete_organization(world: World, caller: Account, now: dt.datetime) -> None
         else:
             world.end(handshake, CANCELED, now)
     part(world, caller, org)
+    world.forget_shared(org)
     del world.organizations[org.id]
 
 

@@ -73,8 +73,9 @@ class World:
         #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
         self.account_requests: dict[str, AccountRequest] = {}
         self.pending_account_requests: list[AccountRequest] = []
-        #: One instance of each distinct immutable value handshakes share (resource trees, parties).
-        self._shared: dict[Any, Any] = {}
+        #: One instance of each distinct immutable value an organization's handshakes share (resource
+        #: trees, parties), per organization id.
+        self._shared: dict[str, dict[Any, Any]] = {}
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
         #: The earliest time some work completes with time (see ``settle``); None: none is waiting.
@@ -194,10 +195,14 @@ class World:
 
     # -- handshakes ------------------------------------------------------------------------
 
-    def shared(self, value: T) -> T:
-        """The one instance of ``value`` (immutable: a resource tree, a party) that handshakes share."""
-        found: T = self._shared.setdefault(value, value)
+    def shared(self, value: T, org: Organization) -> T:
+        """The one instance of ``value`` (immutable: a resource tree, a party) that ``org``'s handshakes
+        share. Forgotten with the organization (``forget_shared``); its handshakes keep theirs."""
+        found: T = self._shared.setdefault(org.id, {}).setdefault(value, value)
         return found
+
+    def forget_shared(self, org: Organization) -> None:
+        self._shared.pop(org.id, None)
 
     def store(self, handshake: Handshake, org: Organization) -> None:
         """Record a new handshake. Every list stays sorted by ``in_list_order``: when the clock moved
