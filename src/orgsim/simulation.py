@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar, overload
 import boto3
 
 from . import activation, report as _report, snapshots
-from .adapters.botocore import install
+from .adapters import install
 from .adapters.environment import FakeEnvironment
 from .clock import system_clock, utc_clock
 from .decorator import decorate

@@ -224,3 +224,19 @@ def test_timestamps_carry_milliseconds_like_the_wire(world: World) -> None:
         handshake = world.invite()
     assert handshake["RequestedTimestamp"] == T0 + dt.timedelta(milliseconds=123)
     assert handshake["RequestedTimestamp"].tzinfo is not None
+
+
+@pytest.mark.parametrize("when", ["9999-12-25T00:00:00Z", "9999-09-01T00:00:00Z", "0001-01-01T12:00:00Z"])
+def test_a_clock_outside_what_a_datetime_can_follow_is_a_clear_error(when: str) -> None:
+    clock = orgsim.ManualClock(T0)
+    with orgsim.simulate(clock=clock) as sim:
+        world = World.build(sim)
+        clock.move_to(when)
+        with pytest.raises(orgsim.ClockOutOfRange, match="outside the range") as info:
+            world.invite()  # was: OverflowError from the domain, computing the expiry
+        assert not isinstance(info.value, OverflowError)
+        with pytest.raises(orgsim.ClockOutOfRange):
+            sim.handshakes  # noqa: B018
+        clock.move_to(T0)
+        assert world.invite()["State"] == "OPEN"  # nothing was left half done
+    assert [c.operation for c in sim.calls] == ["CreateOrganization", "InviteAccountToOrganization"]
