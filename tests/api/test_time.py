@@ -240,3 +240,23 @@ def test_a_clock_outside_what_a_datetime_can_follow_is_a_clear_error(when: str) 
         clock.move_to(T0)
         assert world.invite()["State"] == "OPEN"  # nothing was left half done
     assert [c.operation for c in sim.calls] == ["CreateOrganization", "InviteAccountToOrganization"]
+
+
+@pytest.mark.orgsim(clock=orgsim.ManualClock("2024-03-01T12:00:00Z"))
+def test_the_markers_manual_clock_is_the_simulations_clock(orgsim: orgsim.Simulation) -> None:
+    clock = orgsim.clock
+    assert isinstance(clock, type(orgsim.options.clock)) and clock is orgsim.options.clock
+    world = World.build(orgsim)
+    handshake = world.invite()
+    assert handshake["RequestedTimestamp"] == T0
+    clock.advance(days=15)  # type: ignore[attr-defined]  # a ManualClock, as the marker set it
+    assert _state(world.mgmt, handshake["Id"]) == "EXPIRED"
+
+
+def test_without_a_clock_option_the_simulation_reads_the_system_clock() -> None:
+    from orgsim.clock import system_clock
+
+    sim = orgsim.simulate()
+    assert sim.clock is system_clock
+    with freeze_time(T0):
+        assert sim.clock() == T0
