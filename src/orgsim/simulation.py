@@ -95,7 +95,7 @@ class Simulation:
         self.stop()
 
     @overload
-    def __call__(self, func: type[T]) -> type[T]: ...
+    def __call__(self, func: type[T]) -> type[T]: ...  # type: ignore[overload-overlap]  # a class is callable
 
     @overload
     def __call__(self, func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]: ...
