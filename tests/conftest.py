@@ -7,9 +7,11 @@ garbage input, the shape contract itself). Helpers live in ``support/``.
   shape contract, ``support/shape_contract.py``). A violation raises at the call and fails the test
   at teardown even if the code under test swallowed the exception.
 - No test may reach the network: pytest-socket blocks sockets (``--disable-socket`` in addopts) and
-  an autouse guard refuses botocore's HTTP send, so a leak fails loudly and is recorded.
-- Hypothesis profiles: ``ci`` (derandomized, so a failure reproduces from the test alone) is chosen
-  when ``CI`` is set; ``dev`` otherwise; ``HYPOTHESIS_PROFILE`` overrides.
+  an autouse guard refuses botocore's (and aiobotocore's) HTTP send, so a leak fails loudly and is
+  recorded.
+- Hypothesis profiles: ``ci`` (derandomized, so a failure reproduces from the test alone, and with
+  the full example budget) is chosen when ``CI`` is set; ``dev`` (a smaller budget) otherwise;
+  ``HYPOTHESIS_PROFILE`` overrides, and ``HYPOTHESIS_MAX_EXAMPLES`` sets the state machine's count.
 """
 
 from __future__ import annotations
@@ -25,18 +27,31 @@ from hypothesis import HealthCheck, settings
 
 from support.shape_contract import check_shape, take_violations
 
+try:  # optional: the async transport's tests run where aiobotocore is installed
+    from aiobotocore.httpsession import AIOHTTPSession
+except ImportError:  # pragma: no cover - depends on the environment
+    AIOHTTPSession = None
+
 # -- hypothesis profiles --------------------------------------------------------------------------
 
+# ``max_examples`` is each profile's budget; the property tests scale theirs from it (the state
+# machine runs 2.5 times as many, its freezegun twin 0.6 times). ``ci`` is thorough and derandomized;
+# ``dev`` runs 40 per cent of that with a different draw each run, so a run on 2 cores takes about
+# a minute and repeated runs together still cover more than one CI run.
 settings.register_profile(
     "ci",
+    max_examples=100,
     derandomize=True,
     deadline=None,
     print_blob=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "dev", max_examples=40, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # Sessions copy BUILTIN_HANDLERS when they are created, so every client the tests build has it.
@@ -84,6 +99,12 @@ def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         raise NetworkAttempt(f"a test tried to reach the network: {request.method} {request.url}")
 
     monkeypatch.setattr(URLLib3Session, "send", refuse)
+    if AIOHTTPSession is not None:
+
+        async def refuse_async(self: Any, request: Any) -> Any:
+            return refuse(self, request)
+
+        monkeypatch.setattr(AIOHTTPSession, "send", refuse_async)
     yield attempts
     # A test that expects an attempt asserts on it and clears the record; anything left is a leak,
     # even when the code under test swallowed the exception.

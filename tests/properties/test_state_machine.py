@@ -53,9 +53,10 @@ ACTORS = (*ACCOUNTS, STRANGER)
 NOBODY_EMAIL = "nobody@example.org"
 UNKNOWN_HANDSHAKE = "h-" + "0" * 32
 
-# Examples per run: CI runs the derandomized profile; HYPOTHESIS_MAX_EXAMPLES overrides.
-EXAMPLES = 250
-FREEZEGUN_EXAMPLES = 60
+# Examples per run, as multiples of the hypothesis profile's budget (tests/conftest.py: 250 and 60 on
+# CI); HYPOTHESIS_MAX_EXAMPLES overrides.
+EXAMPLES = 2.5
+FREEZEGUN_EXAMPLES = 0.6
 STEPS = 40
 
 
@@ -491,8 +492,8 @@ class FreezegunOrgMachine(OrgMachine):
         self._freezer.stop()
 
 
-def _examples(default: int) -> int:
-    return int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", default))
+def _examples(share: float) -> int:
+    return int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", round(settings.default.max_examples * share)))
 
 
 TestStateMachineTimeMachine = OrgMachine.TestCase
