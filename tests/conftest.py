@@ -9,6 +9,8 @@ garbage input, the shape contract itself). Helpers live in ``support/``.
 - No test may reach the network: pytest-socket blocks sockets (``--disable-socket`` in addopts) and
   an autouse guard refuses botocore's (and aiobotocore's) HTTP send, so a leak fails loudly and is
   recorded.
+- Every test runs with a HOME like a developer's laptop's (``support/laptop.py``): SSO,
+  ``credential_process`` and assume-role profiles, and no AWS_* variables.
 - Hypothesis profiles: ``ci`` (derandomized, so a failure reproduces from the test alone, and with
   the full example budget) is chosen when ``CI`` is set; ``dev`` (a smaller budget) otherwise;
   ``HYPOTHESIS_PROFILE`` overrides, and ``HYPOTHESIS_MAX_EXAMPLES`` sets the state machine's count.
@@ -16,6 +18,7 @@ garbage input, the shape contract itself). Helpers live in ``support/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +28,7 @@ from botocore import handlers
 from botocore.httpsession import URLLib3Session
 from hypothesis import HealthCheck, settings
 
+from support import laptop
 from support.shape_contract import check_shape, take_violations
 
 try:  # optional: the async transport's tests run where aiobotocore is installed
@@ -80,6 +84,21 @@ def _shape_contract(request: pytest.FixtureRequest) -> Iterator[None]:
     # (once is enough when the test already failed).
     if found and not request.node.stash.get(_CALL_FAILED, False):
         pytest.fail("responses that do not fit botocore's model:\n" + "\n".join(found), pytrace=False)
+
+
+# -- a developer's machine ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _laptop(tmp_path_factory: pytest.TempPathFactory) -> laptop.Laptop:
+    return laptop.make_laptop(tmp_path_factory.mktemp("laptop"), expires_in=dt.timedelta(hours=12))
+
+
+@pytest.fixture(autouse=True)
+def _on_a_laptop(_laptop: laptop.Laptop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs as on a developer's laptop: a HOME whose ~/.aws has SSO, credential_process
+    and assume-role profiles (``support.laptop``), and no AWS_* variables, whatever the machine has."""
+    laptop.use(_laptop, monkeypatch)
 
 
 # -- no network -----------------------------------------------------------------------------------

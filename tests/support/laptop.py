@@ -44,6 +44,21 @@ class Laptop:
 def laptop_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, expires_in: dt.timedelta) -> Laptop:
     """Make the HOME and point the process at it, as a shell on a laptop would (no AWS_* variables);
     the process credentials expire ``expires_in`` from now (real time)."""
+    laptop = make_laptop(tmp_path, expires_in=expires_in)
+    use(laptop, monkeypatch)
+    return laptop
+
+
+def use(laptop: Laptop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the process at ``laptop``'s HOME, with no AWS_* variables, until the test ends."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(laptop.home))
+
+
+def make_laptop(tmp_path: Path, *, expires_in: dt.timedelta) -> Laptop:
+    """The HOME, under ``tmp_path``."""
     home = tmp_path / "home"
     aws = home / ".aws"
     (aws / "sso" / "cache").mkdir(parents=True)
@@ -105,8 +120,4 @@ def laptop_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, expires_in: 
             }
         )
     )
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(home))
     return Laptop(home, runs)
