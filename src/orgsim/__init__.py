@@ -5,10 +5,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
+from .exceptions import (
+    ClockOutOfRange,
+    NoActiveSimulation,
+    OrgsimError,
+    RealAWSRequestBlocked,
+    UnsimulatedOperation,
+)
 
 if TYPE_CHECKING:
-    from .adapters.botocore import patch_client
+    from .adapters import patch_client
     from .clock import ManualClock
     from .domain.model import Change
     from .options import Options
@@ -23,6 +29,7 @@ __all__ = [
     "CallList",
     "CallLog",
     "Change",
+    "ClockOutOfRange",
     "Fault",
     "Handshake",
     "ManualClock",
@@ -44,7 +51,7 @@ __all__ = [
 # These names bring in boto3 and botocore (about 100 ms). pytest imports this package for the plugin in
 # every session, used or not, so they are imported on first access instead (PEP 562).
 _LAZY: dict[str, str] = {
-    "patch_client": ".adapters.botocore",
+    "patch_client": ".adapters",
     "ManualClock": ".clock",
     "Change": ".domain.model",
     "Options": ".options",

@@ -13,9 +13,9 @@ from typing import Any, ParamSpec, TypeVar, overload
 import boto3
 
 from . import activation, report as _report, snapshots
-from .adapters.botocore import install
+from .adapters import install
 from .adapters.environment import FakeEnvironment
-from .clock import system_clock, utc_clock
+from .clock import Clock, system_clock, utc_clock
 from .decorator import decorate
 from .domain.ids import is_account_id
 from .domain.model import ALL
@@ -32,6 +32,7 @@ from .sessions import session_for
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class Simulation:
@@ -94,13 +95,20 @@ class Simulation:
         self.stop()
 
     @overload
+    def __call__(self, func: type[T]) -> type[T]: ...  # type: ignore[overload-overlap]  # a class is callable
+
+    @overload
     def __call__(self, func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]: ...
 
     @overload
     def __call__(self, func: Callable[P, R]) -> Callable[P, R]: ...
 
-    def __call__(self, func: Callable[P, Any]) -> Callable[P, Any]:
+    def __call__(self, func: Any) -> Any:
         """Decorate a function: each call runs inside its own fresh simulation.
+
+        A generator or async generator function keeps its simulation active from its first step until
+        it finishes or is closed. On a class, each method whose name starts with ``test`` (inherited ones
+        included) is decorated, as ``unittest.mock.patch`` does: set-up methods and fixtures run outside.
 
         While a call runs, this object stands for that call's simulation, so ``sim.session(...)``,
         ``sim.calls`` and the rest work inside a function decorated with ``@sim`` (in the same thread
@@ -112,11 +120,13 @@ class Simulation:
     @contextlib.contextmanager
     def _fresh_run(self) -> Iterator[Simulation]:
         with Simulation(self.options) as running:
-            token = _runs.set((*_runs.get(), (self, running)))
+            entry = (self, running)
+            _runs.set((*_runs.get(), entry))
             try:
                 yield running
             finally:
-                _runs.reset(token)
+                # Not a token reset: a generator may be closed from another context than it started in.
+                _runs.set(tuple(run for run in _runs.get() if run is not entry))
 
     def _require(self) -> SimulatedAWS:
         if self._aws is not None:
@@ -158,6 +168,13 @@ class Simulation:
         return session_for(credentials)
 
     # -- clock and call log -----------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The clock this simulation reads: the ``clock`` option as given (a ``ManualClock`` to
+        ``advance``, say, also when the marker set it), or the system clock, which freezegun and
+        time-machine move."""
+        return system_clock if self.options.clock is None else self.options.clock
 
     def now(self) -> dt.datetime:
         """The simulated clock now (UTC, to the millisecond)."""

@@ -90,11 +90,18 @@ class Handshake:
     @classmethod
     def of(cls, h: model.Handshake, now: dt.datetime) -> Handshake:
         notes = next((r.value for r in h.resources if r.type == model.NOTES), None)
+        state = h.state(now)
+        if state != model.EXPIRED:
+            expired_from = None
+        elif h.stored_state in model.LIVE_STATES:
+            expired_from = h.stored_state  # expired by the clock, not yet settled
+        else:
+            expired_from = h.expired_from
         return cls(
             id=h.id,
             arn=h.arn,
             action=h.action,
-            state=h.state(now),
+            state=state,
             organization_id=h.org_id,
             parties=h.parties,
             requested_timestamp=h.requested_at,
@@ -103,7 +110,7 @@ class Handshake:
             purged=not h.visible(now),
             parent_id=h.parent_id,
             notes=notes,
-            expired_from=h.stored_state if h.state(now) == model.EXPIRED and h.stored_state in model.LIVE_STATES else None,
+            expired_from=expired_from,
         )
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from orgsim.domain import account_creation, invitations, membership, rules
+from orgsim.domain import account_creation, handshakes, invitations, membership, rules
 from orgsim.domain.errors import Rejected
 from orgsim.domain.handshakes import respond
 from orgsim.domain.ids import IdGenerator
@@ -49,7 +49,7 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore") 
 
 def test_the_standard_rules_list_every_rule() -> None:
     standard = rules.standard()
-    assert standard.settle == (account_creation.settle,)
+    assert standard.settle == (handshakes.settle, account_creation.settle)
     assert standard.leave_checks == (account_creation.check_wait_period,)
     assert [step.__name__ for step in standard.after_leave] == ["member_left"]
     assert [check.__name__ for check in standard.invite_checks] == ["refuse_invites_while_pending"]

@@ -226,6 +226,45 @@ def test_expired_refreshable_credentials_are_identified_without_refreshing() -> 
         assert client.get_caller_identity()["Account"] == "111111111111"
 
 
+def test_the_chains_providers_refresh_with_botocores_functions(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # orgsim tells the chain's refreshable credentials from a test's by where the refresh function lives.
+    from support.laptop import laptop_home
+
+    from orgsim.adapters.botocore.credentials import made_by_chain
+
+    laptop_home(tmp_path, monkeypatch, expires_in=dt.timedelta(hours=1))
+    for profile in ("sso", "process", "role"):
+        resolved = boto3.Session(profile_name=profile).get_credentials()  # outside a simulation: the chain runs
+        assert isinstance(resolved, RefreshableCredentials), profile
+        assert made_by_chain(resolved), (profile, resolved._refresh_using)
+    own = RefreshableCredentials.create_from_metadata(
+        {"access_key": "ASIAOWN", "secret_key": "s", "token": "t", "expiry_time": "2000-01-01T00:00:00Z"},
+        refresh_using=lambda: {},
+        method="test",
+    )
+    assert not made_by_chain(own)
+
+
+def test_the_credential_chain_surfaces_orgsim_wraps() -> None:
+    from botocore.credentials import CredentialResolver, DeferredRefreshableCredentials, EnvProvider
+
+    install()
+    for owner, name, parameters in (
+        (CredentialResolver, "load_credentials", ["self"]),
+        (botocore.session.Session, "get_credentials", ["self"]),
+        (RefreshableCredentials, "_refresh", ["self"]),
+        (RefreshableCredentials, "get_frozen_credentials", ["self"]),
+    ):
+        method = getattr(owner, name)
+        assert method is not inspect.unwrap(method), f"orgsim's wrapper of {owner.__name__}.{name} is in place"
+        assert list(inspect.signature(inspect.unwrap(method)).parameters) == parameters, name
+    resolver = botocore.session.get_session().get_component("credential_provider")
+    assert any(isinstance(p, EnvProvider) for p in resolver.providers)
+    deferred = DeferredRefreshableCredentials(refresh_using=lambda: {}, method="test")
+    assert deferred._frozen_credentials is None and deferred._access_key is None
+    assert botocore.session.get_session()._credentials is None  # where a session keeps what it resolved
+
+
 # -- models ---------------------------------------------------------------------------------------
 
 

@@ -452,7 +452,10 @@ def test_every_member_survives_every_kind_of_junk(
 
 
 # The world fixture is shared by the examples on purpose: no call may change it, and each checks so.
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 1.5 times the profile's budget (tests/conftest.py): 150 on CI.
+@settings(
+    max_examples=round(settings.default.max_examples * 1.5), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_random_nested_junk_anywhere(world: World, data: st.DataObject) -> None:
     service, operation, path = data.draw(st.sampled_from([c.values for c in cases()]))

@@ -4,9 +4,11 @@ It predicts the answer to every call the state machine makes: either an error (c
 success, and how the world changes. Spec sections: 5 (check order), 6.1-6.7 and 6.10 (operations),
 7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
 
-Time semantics (the project's decision, ecosystem notes 2.6): EXPIRED and the purge are derived from
-the clock on every call, so moving the clock backwards brings an expired or purged handshake back.
-States a handshake was moved to by a call (ACCEPTED, DECLINED, CANCELED) never change.
+Time semantics (behaviour.md, "When the clock goes back"): EXPIRED and the purge follow from the
+clock, and once the world has been brought to a moment (``settle``, before every call) what time did
+by then stays done: an expired handshake stays EXPIRED and a purged one stays gone, whichever way the
+clock moves afterwards. States a handshake was moved to by a call (ACCEPTED, DECLINED, CANCELED)
+never change.
 """
 
 from __future__ import annotations
@@ -70,9 +72,11 @@ class RefHandshake:
     notes: str | None
     feature_set: str
     requested: dt.datetime
-    #: Set when a call ended it (or, for an expired one, when its organization was deleted).
+    #: Set when a call ended it, or when the world was settled past its expiry (then EXPIRED).
     final: str | None = None
     ended: dt.datetime | None = None
+    #: Set when the world was settled past the end of its retention period: gone for good.
+    purged: bool = False
 
     @property
     def expires(self) -> dt.datetime:
@@ -89,8 +93,17 @@ class RefHandshake:
         return self.expires if now >= self.expires else None
 
     def visible(self, now: dt.datetime) -> bool:
+        if self.purged:
+            return False
         since = self.terminal_since(now)
         return since is None or now < since + RETENTION
+
+    def settle(self, now: dt.datetime) -> None:
+        """What time has done by ``now`` is done for good."""
+        if self.final is None and now >= self.expires:
+            self.final, self.ended = EXPIRED, self.expires
+        if self.ended is not None and now >= self.ended + RETENTION:
+            self.purged = True
 
 
 class Reference:
@@ -102,6 +115,11 @@ class Reference:
         self.accounts: dict[str, RefAccount] = {}
         self.orgs: dict[str, RefOrg] = {}
         self.handshakes: dict[str, RefHandshake] = {}  # in creation order
+
+    def settle(self, now: dt.datetime) -> None:
+        """The world brought up to ``now`` (every call, and every look at the world, does this first)."""
+        for h in self.handshakes.values():
+            h.settle(now)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -277,12 +295,8 @@ class Reference:
         org = self.org_of(caller)
         assert org is not None
         for h in self.sent_by(org.id):
-            if h.final is None:
-                # Open ones are canceled; expired ones stay expired for good (the org is gone).
-                if now >= h.expires:
-                    h.final, h.ended = EXPIRED, h.expires
-                else:
-                    h.final, h.ended = CANCELED, now
+            if h.final is None:  # open ones are canceled (expired ones are final already)
+                h.final, h.ended = CANCELED, now
         del self.orgs[org.id]
         self.accounts[caller].org = None
 

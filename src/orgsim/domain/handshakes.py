@@ -7,14 +7,15 @@ What an answer does depends on the handshake's action; ``rules.standard()`` maps
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from . import errors
-from .model import Account, Handshake, Organization, Party, Resource, Tags
+from .model import LIVE_STATES, RETENTION, Account, Handshake, Organization, Party, Resource, Tags
 from .store import World
 from .transitions import Response, check_transition
 
-__all__ = ["Answer", "Response", "ResponseRules", "can_see", "find_shown", "respond", "send"]
+__all__ = ["Answer", "Response", "ResponseRules", "can_see", "find_shown", "respond", "send", "settle"]
 
 
 def handshake_arn(org: Organization, action: str, handshake_id: str) -> str:
@@ -54,6 +55,28 @@ def send(
     )
     world.store(handshake, org)
     return handshake
+
+
+def settle(world: World, now: dt.datetime) -> dt.datetime | None:
+    """What time has done to handshakes by ``now``, made permanent: live ones past their expiry are
+    EXPIRED, and those whose retention period has ended are hidden for good, so that neither comes
+    back when the clock goes back (behaviour.md, "When the clock goes back"). Returns when the next
+    handshake is due."""
+    timers = world.handshake_timers
+    while timers and timers[0][0] <= now:
+        handshake = world.handshakes[heapq.heappop(timers)[1]]
+        if handshake.purged:
+            continue
+        if handshake.stored_state in LIVE_STATES:
+            world.expire(handshake)
+        ended = handshake.ended_at
+        assert ended is not None  # terminal by now
+        gone_at = ended + RETENTION
+        if gone_at <= now:
+            handshake.purged = True
+        else:
+            heapq.heappush(timers, (gone_at, handshake.id))
+    return timers[0][0] if timers else None
 
 
 def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> tuple[Handshake, str]:

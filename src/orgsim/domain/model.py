@@ -108,8 +108,10 @@ class Handshake:
     """A handshake. Its public state is derived from the stored one and ``now``.
 
     The stored state is REQUESTED, OPEN or a terminal state set by an explicit transition; EXPIRED is
-    derived from the clock (behaviour.md, "Time"). Everything but the stored state and ``ended_at`` is
-    fixed when the handshake is sent.
+    derived from the clock (behaviour.md, "Time") until the world is settled past the expiry, which
+    stores it, so that it stays EXPIRED when the clock goes back; so does the end of the retention
+    period (``purged``; behaviour.md, "When the clock goes back"). Everything but the stored state,
+    ``ended_at``, ``expired_from`` and ``purged`` is fixed when the handshake is sent.
     """
 
     seq: int
@@ -129,6 +131,10 @@ class Handshake:
     tags: Tags = ()
     stored_state: str = OPEN
     ended_at: dt.datetime | None = None
+    #: The live state it was in when the world saw it expire (``stored_state`` is EXPIRED from then on).
+    expired_from: str | None = None
+    #: Set once the world has seen its retention period end: no response shows it again.
+    purged: bool = False
     #: Where the handshake sorts in every list: by RequestedTimestamp, then Id (behaviour.md, "Lists").
     #: A string, so that it compares as it sorts and can travel inside a NextToken.
     order_key: str = field(init=False)
@@ -153,6 +159,8 @@ class Handshake:
         """The state responses show at ``now``; None once the handshake has been terminal for the
         retention period and no response shows it any more. (``state`` and ``terminal_since`` in one
         step: every listed handshake asks it.)"""
+        if self.purged:
+            return None
         state = self.stored_state
         if state in LIVE_STATES:
             if now < self.expires_at:

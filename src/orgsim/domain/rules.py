@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from . import account_creation, all_features, invitations
+from . import account_creation, all_features, handshakes, invitations
 from .handshakes import ResponseRules
 from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, Account, Organization
 from .store import World
@@ -40,7 +40,7 @@ class Rules:
 def standard() -> Rules:
     """Every rule of the simulated service."""
     return Rules(
-        settle=(account_creation.settle,),
+        settle=(handshakes.settle, account_creation.settle),
         leave_checks=(account_creation.check_wait_period,),
         after_leave=(all_features.member_left,),
         invite_checks=(all_features.refuse_invites_while_pending,),

@@ -7,12 +7,25 @@ and the other modules of the domain, and ``rules`` composes what varies between 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from bisect import insort
 from typing import TYPE_CHECKING
 
 from .ids import IdGenerator, is_account_id
 from .limits import Limits
-from .model import Account, AccountRequest, Change, Handshake, Organization, Resource
+from .model import (
+    ENABLE_ALL_FEATURES_LIFETIME,
+    EXPIRED,
+    INVITE_LIFETIME,
+    LIVE_STATES,
+    RETENTION,
+    Account,
+    AccountRequest,
+    Change,
+    Handshake,
+    Organization,
+    Resource,
+)
 
 if TYPE_CHECKING:
     from .rules import Rules
@@ -37,8 +50,25 @@ class World:
         self.pending_account_requests: list[AccountRequest] = []
         #: One instance of each distinct immutable resource tree that handshakes share.
         self.shared_resources: dict[Resource, Resource] = {}
+        #: When time next does something to a handshake, earliest first: ``(when, handshake id)``. Each
+        #: handshake enters at its expiry; what is due then (expiring it, or hiding it at the end of its
+        #: retention period) is ``handshakes.settle``'s work.
+        self.handshake_timers: list[tuple[dt.datetime, str]] = []
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
+        #: The clock readings the world can work with: everything it computes from "now" (a day back
+        #: for quotas; expiries, the end of retention and the delays ahead) must fit in a datetime.
+        self.earliest = _FIRST + _DAY
+        try:
+            self.latest = _LAST - (
+                max(INVITE_LIFETIME, ENABLE_ALL_FEATURES_LIFETIME)
+                + RETENTION
+                + limits.create_account_delay
+                + limits.created_account_wait
+                + _DAY
+            )
+        except OverflowError:  # delays longer than the calendar: no reading works
+            self.latest = _FIRST
         #: The earliest time some work completes with time (see ``settle``); None: none is waiting.
         self._due: dt.datetime | None = None
         self._seq = 0
@@ -76,10 +106,27 @@ class World:
     def end(self, handshake: Handshake, state: str, now: dt.datetime) -> None:
         """Put a handshake into the terminal ``state`` as of ``now``, noting the change."""
         before = handshake.state(now)
+        was_live = handshake.stored_state in LIVE_STATES
         handshake.stored_state = state
         handshake.ended_at = now
         if before != state:
             self.changes.append(Change(handshake.id, before, state))
+        if was_live and now + RETENTION < handshake.expires_at:
+            # Its timer (at its expiry) would come after its retention ends: only when the clock
+            # went back further than the lifetime before the answer.
+            self.schedule(handshake, now + RETENTION)
+
+    def expire(self, handshake: Handshake) -> None:
+        """The world has reached a live handshake's expiry: it is EXPIRED for good, since then. Not a
+        change any call made (time did it), so not noted."""
+        handshake.expired_from = handshake.stored_state
+        handshake.stored_state = EXPIRED
+        handshake.ended_at = handshake.expires_at
+
+    def schedule(self, handshake: Handshake, at: dt.datetime) -> None:
+        """Something is due for ``handshake`` at ``at`` (see ``handshake_timers``)."""
+        heapq.heappush(self.handshake_timers, (at, handshake.id))
+        self.wake(at)
 
     def take_changes(self) -> tuple[Change, ...]:
         """The changes noted since the last call of this, oldest first; forgets them."""
@@ -161,6 +208,12 @@ class World:
             insort(self.received_by_account.setdefault(handshake.recipient_account_id, []), handshake, key=_order)
         elif handshake.recipient_email is not None:
             insort(self.received_by_email.setdefault(handshake.recipient_email, []), handshake, key=_order)
+        self.schedule(handshake, handshake.expires_at)
+
+
+_FIRST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LAST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+_DAY = dt.timedelta(days=1)
 
 
 def _order(handshake: Handshake) -> str:

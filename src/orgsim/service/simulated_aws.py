@@ -16,6 +16,7 @@ from ..domain.errors import Rejected
 from ..domain.ids import IdGenerator
 from ..domain.limits import Limits
 from ..domain.store import World
+from ..exceptions import ClockOutOfRange
 from .call_log import CallLog, RecordedCall
 from .context import Call, Output, Params
 from .faults import Faults
@@ -54,9 +55,13 @@ class SimulatedAWS:
 
     def now(self) -> dt.datetime:
         """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps;
-        behaviour.md, "Time")."""
+        behaviour.md, "Time"). ``ClockOutOfRange`` when it reads a time the world cannot work with."""
         now = self.clock()
-        return now - _MICROSECONDS[now.microsecond % 1000]
+        now -= _MICROSECONDS[now.microsecond % 1000]
+        world = self.world
+        if not world.earliest <= now <= world.latest:
+            raise ClockOutOfRange(now, world.earliest, world.latest)
+        return now
 
     def observe(self) -> dt.datetime:
         """The simulated time for a look at the world from outside a call (snapshots, seeding), with
@@ -71,7 +76,10 @@ class SimulatedAWS:
         with self.lock:
             now = self.clock()
             now -= _MICROSECONDS[now.microsecond % 1000]  # self.now(), one call less on every call
-            self.world.settle(now)
+            world = self.world
+            if not world.earliest <= now <= world.latest:
+                raise ClockOutOfRange(now, world.earliest, world.latest)
+            world.settle(now)
             self.last_seen = now
             request_id = self.ids.request_id()
             identity = self.identities.resolve(access_key_id)
