@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .seeding import SeededOrganization
     from .service.call_log import CallList, CallLog, RecordedCall
     from .service.faults import Fault
+    from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
     from .snapshots import Account, Handshake, Organization, Party
 
@@ -23,6 +24,7 @@ __all__ = [
     "CallList",
     "CallLog",
     "Change",
+    "ExposedServerWarning",
     "Fault",
     "Handshake",
     "ManualClock",
@@ -34,6 +36,7 @@ __all__ = [
     "RealAWSRequestBlocked",
     "RecordedCall",
     "SeededOrganization",
+    "Server",
     "Simulation",
     "UnsimulatedOperation",
     "current",
@@ -55,6 +58,8 @@ _LAZY: dict[str, str] = {
     "CallList": ".service.call_log",
     "CallLog": ".service.call_log",
     "RecordedCall": ".service.call_log",
+    "ExposedServerWarning": ".serving",
+    "Server": ".serving",
     "Simulation": ".simulation",
     "current": ".simulation",
     "simulate": ".simulation",
