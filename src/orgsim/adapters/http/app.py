@@ -270,12 +270,19 @@ def _signing_name(headers: Mapping[str, str]) -> str:
     return scope[3] if len(scope) == 5 else ""
 
 
+#: The operations AWS serves without a signature (the token in the request is the credential). Newer
+#: botocore models mark them (auth type ``none``), and ``unsigned_operations`` adds whatever else a
+#: model marks; older models (1.34) do not, so they are listed here too.
+UNSIGNED: Final[Mapping[str, frozenset[str]]] = {
+    "sts": frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}),
+}
+
+
 @functools.cache
 def unsigned_operations(service: str) -> frozenset[str]:
-    """The operations AWS serves without a signature, as the service's model marks them
-    (``AssumeRoleWithWebIdentity`` and ``AssumeRoleWithSAML``: the token is the credential)."""
+    """The operations of ``service`` that AWS serves unsigned: ``UNSIGNED`` and those the model marks."""
     model = service_model(service)
-    found = set()
+    found = set(UNSIGNED.get(service, frozenset()))
     for name in model.operation_names:
         operation = model.operation_model(name)
         if operation.auth_type == "none" or "smithy.api#noAuth" in (getattr(operation, "auth", None) or ()):
