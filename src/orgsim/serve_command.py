@@ -177,10 +177,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return 2
     stop = _StopSignal()
     with sim:
-        report = None if args.quiet else _reporter(err)
         from .serving import Server
 
-        server = Server(sim, args.host, args.port, on_exchange=report)
+        server = Server(sim, args.host, args.port)
+        server.on_exchange = _reporter(err, server, quiet=args.quiet)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -227,17 +227,26 @@ def _print_environment(sim: Any, endpoint_url: str, out: TextIO) -> None:
     out.flush()
 
 
-def _reporter(err: TextIO) -> Callable[[Any], None]:
+def _reporter(err: TextIO, server: Any, *, quiet: bool) -> Callable[[Any], None]:
+    """Reports each exchange on ``err`` (unless ``quiet``), and always the traceback of a failure
+    inside orgsim (the request got ``500 InternalFailure``)."""
     lock = threading.Lock()
+    shown = 0
 
     def report(exchange: Any) -> None:
+        nonlocal shown
         what = f"{exchange.service}.{exchange.operation}" if exchange.operation else "(no operation)"
         who = f" as {exchange.account_id}" if exchange.account_id else ""
         outcome = exchange.error_code or "OK"
         record = exchange.record
         when = f"{record.time:%Y-%m-%dT%H:%M:%SZ} " if record is not None else ""
         with lock:
-            print(f"orgsim: {when}{exchange.method} {what}{who} -> {exchange.status} {outcome}", file=err, flush=True)
+            if not quiet:
+                print(f"orgsim: {when}{exchange.method} {what}{who} -> {exchange.status} {outcome}", file=err, flush=True)
+            failures = server.failures
+            for failure in failures[shown:]:
+                print(f"orgsim serve: error: orgsim failed to answer a request (a bug; please report it):\n{failure}", file=err, flush=True)
+            shown = len(failures)
 
     return report
 

@@ -46,7 +46,8 @@ class Server:
         self.host = host
         self._port = port
         self._request_timeout = request_timeout
-        self._on_exchange = on_exchange
+        #: Called with every request and its answer (``Exchange``), from the server's threads; set before ``start``.
+        self.on_exchange = on_exchange
         self._httpd: ThreadedServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -68,7 +69,7 @@ class Server:
                     ExposedServerWarning,
                     stacklevel=3,
                 )
-            application = Application(self.simulation._require(), on_exchange=self._on_exchange)
+            application = Application(self.simulation._require(), on_exchange=self.on_exchange)
             httpd = ThreadedServer(self.host, self._port, application, request_timeout=self._request_timeout)
             thread = threading.Thread(
                 target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, name=f"orgsim-server-{httpd.server_port}", daemon=True

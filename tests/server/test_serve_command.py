@@ -81,6 +81,44 @@ def test_a_port_in_use_exits_1_saying_so() -> None:
         orgsim.current()
 
 
+_BROKEN = """
+import sys
+from orgsim.service.simulated_aws import SimulatedAWS
+
+def broken(self, *args):
+    raise RuntimeError("a bug in orgsim")
+
+SimulatedAWS.answer = broken
+from orgsim.__main__ import main
+sys.exit(main(["serve", "--port", "0"]))
+"""
+
+
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_a_failure_inside_orgsim_is_printed_and_the_server_keeps_serving() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _BROKEN],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().rsplit(" ", 1)[1].strip()
+        headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSOrganizationsV20161128.ListAccounts"}
+        headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=SOMEKEY/20240101/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=00"
+        for _ in range(2):
+            raw = send_raw(url, http_bytes("POST", url + "/", headers, b"{}"))
+            assert status_of(raw) == 500 and b"InternalFailure" in body_of(raw)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert err.count("RuntimeError: a bug in orgsim") == 2
+    assert err.count("POST organizations.ListAccounts -> 500 InternalFailure") == 2
+
+
 def test_the_command_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])

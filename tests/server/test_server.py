@@ -260,6 +260,25 @@ def test_the_orgsim_server_fixture_serves_the_tests_simulation(pytester: pytest.
     result.assert_outcomes(passed=2)
 
 
+def test_http_calls_are_in_the_failure_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_inner="""
+        import http.client, pytest
+
+        @pytest.mark.allow_hosts(["127.0.0.1"])
+        def test_fails(orgsim_server):
+            connection = http.client.HTTPConnection("127.0.0.1", orgsim_server.port)
+            connection.request("POST", "/", body="Action=GetCallerIdentity&Version=2011-06-15",
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+            assert connection.getresponse().status == 403
+            assert False, "the test fails"
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "--disable-socket", "--allow-unix-socket")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*- orgsim -*", "*GetCallerIdentity*MissingAuthenticationToken*"])
+
+
 # -- plain boto3 in another process ----------------------------------------------------------------------
 
 

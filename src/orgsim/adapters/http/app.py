@@ -64,6 +64,8 @@ FRONT_ERRORS: Final[Mapping[str, tuple[int, str, str]]] = {
 
 JSON: Final = "json"
 QUERY: Final = "query"
+#: Where the WSGI environ keeps the (service, operation) a request was found to be for.
+_OPERATION: Final = "orgsim.operation"
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,14 @@ class Application:
             text = traceback.format_exc()
             with self._lock:
                 self.failures.append(text)
-            reply = _front_reply(JSON if "HTTP_X_AMZ_TARGET" in environ else QUERY, "internal",
-                                 "orgsim failed to answer this request; the server's failures list has the traceback.")
+            service, operation = environ.get(_OPERATION, (None, None))
+            reply = _front_reply(
+                JSON if "HTTP_X_AMZ_TARGET" in environ else QUERY,
+                "internal",
+                "orgsim failed to answer this request; the server's failures list has the traceback.",
+                service=service,
+                operation=operation,
+            )
         start_response(reply.status_line, reply.headers)
         if self.on_exchange is not None:
             try:
@@ -140,6 +148,7 @@ class Application:
         if isinstance(found, _Front):
             return _front_reply(protocol, found.kind, found.message)
         service, operation_model = found
+        environ[_OPERATION] = (service, operation_model.name)
         chosen = route(service, operation_model.name)
         if chosen is None:
             return _front_reply(

@@ -136,5 +136,6 @@ class ThreadedServer(socketserver.ThreadingMixIn, WSGIServer):
             except OSError:
                 pass
         for thread in requests:
-            thread.join(wait)
+            if thread is not threading.current_thread():  # stopped from a request's own thread
+                thread.join(wait)
         self.server_close()
