@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .exceptions import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
 
 if TYPE_CHECKING:
-    from .adapters.botocore import install, patch_client
+    from .adapters.botocore import patch_client
     from .clock import ManualClock
     from .domain.model import Change
     from .options import Options
@@ -40,7 +40,6 @@ __all__ = [
     "Simulation",
     "UnsimulatedOperation",
     "current",
-    "install",
     "patch_client",
     "simulate",
 ]
@@ -48,7 +47,6 @@ __all__ = [
 # These names bring in boto3 and botocore (about 100 ms). pytest imports this package for the plugin in
 # every session, used or not, so they are imported on first access instead (PEP 562).
 _LAZY: dict[str, str] = {
-    "install": ".adapters.botocore",
     "patch_client": ".adapters.botocore",
     "ManualClock": ".clock",
     "Change": ".domain.model",

@@ -264,7 +264,8 @@ class Simulation:
 
     @property
     def accounts(self) -> tuple[snapshots.Account, ...]:
-        """Every account the simulation knows, including ones only seen as callers or invitees."""
+        """Every account the simulation knows, including ones only seen as callers (an invitation's
+        target is not an account until it calls; behaviour.md, "Who may call what")."""
         with self._observed() as (aws, _):
             return snapshots.accounts(aws.world)
 

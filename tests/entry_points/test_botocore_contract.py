@@ -24,7 +24,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 import orgsim
-from orgsim.adapters.botocore import answer, hooks
+from orgsim.adapters.botocore import answer, hooks, install
 
 FAKE = {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE00", "aws_secret_access_key": "not-a-real-secret"}
 _METADATA = {"RequestId": "r", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
@@ -66,7 +66,7 @@ def test_builtin_handlers_is_a_list_that_sessions_copy_when_created() -> None:
 
 
 def test_orgsim_is_in_builtin_handlers_once_installed() -> None:
-    orgsim.install()
+    install()
     events = {entry[0]: entry[1] for entry in handlers.BUILTIN_HANDLERS}
     assert events["before-call.organizations"] is answer.answer
     assert events["before-call.sts"] is answer.answer
@@ -74,7 +74,7 @@ def test_orgsim_is_in_builtin_handlers_once_installed() -> None:
 
 
 def test_make_api_call_and_send_exist_with_the_signatures_orgsim_wraps() -> None:
-    orgsim.install()
+    install()
     make_api_call = inspect.unwrap(BaseClient._make_api_call)
     assert list(inspect.signature(make_api_call).parameters) == ["self", "operation_name", "api_params"]
     assert BaseClient._make_api_call is not make_api_call, "orgsim's healing wrapper is in place"

@@ -2,7 +2,8 @@
 
 Real credentials are never read and the instance metadata service is never probed: the credential
 chain finds static fake keys in the environment first, the shared config and credentials files point
-at an empty file, and IMDS is switched off. Everything is put back on the last stop.
+at an empty file, and IMDS is switched off. Everything is put back on the last stop (behaviour.md,
+"Identity (STS)").
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ class Rejected(Exception):
         self.members = members
 
 
-# Messages: the real ones where they are known, otherwise paraphrases of the model's descriptions.
+# Messages: the real ones where they are known, otherwise paraphrases of the model's descriptions
+# (behaviour.md, "Input").
 NOT_IN_USE = "Your account is not a member of an organization."
 ACCESS_DENIED = "You don't have permissions to access this resource."
 HANDSHAKE_NOT_FOUND = "We can't find a handshake with the HandshakeId that you specified."

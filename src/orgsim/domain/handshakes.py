@@ -58,7 +58,8 @@ def send(
 
 def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> tuple[Handshake, str]:
     """The handshake and the state it shows at ``now``, if ``caller`` may see it: the sender
-    organization's accounts and the recipient, until its retention period is over."""
+    organization's accounts and the recipient, until its retention period is over (behaviour.md,
+    "Who may call what")."""
     handshake = world.handshakes.get(handshake_id)
     if handshake is not None:
         state = handshake.shown_state(now)
@@ -73,7 +74,7 @@ def can_see(handshake: Handshake, caller: Account) -> bool:
 
 def respond(world: World, caller: Account, handshake_id: str, response: Response, now: dt.datetime) -> Handshake:
     """AcceptHandshake, DeclineHandshake and CancelHandshake: find, check the party, then the
-    transition, then apply what the handshake's action does."""
+    transition, then apply what the handshake's action does (behaviour.md, "Who may call what")."""
     handshake, state = find_shown(world, caller, handshake_id, now)
     rules = world.rules.answers[handshake.action]
     answer = Answer(world, handshake, caller, response, now)
@@ -97,7 +98,9 @@ class Answer:
 class ResponseRules:
     """Who may answer a kind of handshake, and what an answer does. One instance per action.
 
-    By default the recipient accepts or declines and the sender's management account cancels.
+    By default the recipient accepts or declines and the sender's management account cancels; a
+    caller that may see the handshake but not answer it is refused with ``AccessDeniedException``
+    (behaviour.md, "Who may call what").
     """
 
     def check_party(self, answer: Answer) -> None:

@@ -1,4 +1,5 @@
-"""Identifiers in the real formats, drawn from one seeded generator per simulation."""
+"""Identifiers in the real formats, drawn from one seeded generator per simulation (behaviour.md,
+"Who may call what")."""
 
 from __future__ import annotations
 

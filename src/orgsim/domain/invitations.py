@@ -53,7 +53,8 @@ def invite(
     for check in world.rules.invite_checks:
         check(world, org, now)
 
-    # An account that was never used is in no organization; it comes to exist when it first calls.
+    # An account that was never used is in no organization; it comes to exist when it first calls
+    # (behaviour.md, "Invitations").
     recipient = world.accounts.get(target.id) if target.type == ACCOUNT else world.account_by_email(target.id)
     if recipient is not None and recipient.org_id == org.id:
         raise errors.handshake_constraint(
@@ -90,7 +91,8 @@ def invite(
 
 def _sender_resource(world: World, org: Organization) -> Resource:
     """The ORGANIZATION resource of an invitation, with the management account's email and name and
-    the feature set as they are now. Resources are immutable, so invitations share equal ones."""
+    the feature set as they are now (behaviour.md, "Invitations"). Resources are immutable, so
+    invitations share equal ones."""
     management = world.accounts[org.management_account_id]
     resource = Resource(
         ORGANIZATION,
@@ -105,7 +107,8 @@ def _sender_resource(world: World, org: Organization) -> Resource:
 
 
 def _same_target(pending: Handshake, target: Party, recipient: Account | None) -> bool:
-    """Two invitations name the same account when the ids match or an email resolves to it."""
+    """Two invitations name the same account when the ids match or an email resolves to it
+    (behaviour.md, "Invitations")."""
     if pending.parties[1] == target:
         return True
     if target.type == EMAIL and pending.recipient_email == target.id.lower():
@@ -135,7 +138,8 @@ class InviteRules(ResponseRules):
                     "ALREADY_IN_AN_ORGANIZATION",
                     "The account is already a member of an organization. It must leave before it can accept.",
                 )
-            # The invitation's own slot turns into the member's: only members count here.
+            # The invitation's own slot turns into the member's: only members count here
+            # (behaviour.md, "Quotas").
             quotas.refuse_when_full(world, len(org.members))
             join(world, caller, org, INVITED, now)
             caller.tags.update(handshake.tags)

@@ -1,4 +1,5 @@
-"""The quotas and delays of the simulated service: one place for their names, defaults and meaning.
+"""The quotas and delays of the simulated service: one place for their names, defaults and meaning
+(behaviour.md, "Quotas").
 
 ``orgsim.Options`` takes its defaults from here and hands the values back by the same names.
 """

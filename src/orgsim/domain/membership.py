@@ -1,6 +1,6 @@
 """Organizations and who belongs to them: create and delete, join and part, leave and remove.
 
-Who may do what follows the roles of behaviour.md ("Who may call what"): the management account
+Who may do what follows the roles of (behaviour.md, "Who may call what"): the management account
 manages, members belong, standalone accounts belong to nothing.
 """
 
@@ -58,12 +58,15 @@ def create_organization(world: World, caller: Account, feature_set: str | None, 
         management_account_id=caller.id,
     )
     world.organizations[org_id] = org
-    # The management account is listed as INVITED, as in the service's own examples.
+    # The management account is listed as INVITED, as in the service's own examples
+    # (behaviour.md, "Who may call what").
     join(world, caller, org, INVITED, now)
     return org
 
 
 def delete_organization(world: World, caller: Account, now: dt.datetime) -> None:
+    """DeleteOrganization: refused while other accounts belong to it; its live handshakes end
+    (behaviour.md, "Who may call what")."""
     org = managed_by(world, caller)
     if len(org.members) > 1:
         raise Rejected(
@@ -74,7 +77,7 @@ def delete_organization(world: World, caller: Account, now: dt.datetime) -> None
         if handshake.stored_state in LIVE_STATES:
             if handshake.state(now) == EXPIRED:
                 # It stays expired for good: moving the clock back must not revive an invitation
-                # from an organization that no longer exists.
+                # from an organization that no longer exists (behaviour.md, "Time").
                 world.end(handshake, EXPIRED, handshake.expires_at)
             else:
                 world.end(handshake, CANCELED, now)
@@ -91,7 +94,7 @@ def join(world: World, account: Account, org: Organization, method: str, now: dt
 
 
 def part(world: World, account: Account, org: Organization) -> None:
-    """Take ``account`` out of ``org``: it is standalone again and its tags are gone."""
+    """Take ``account`` out of ``org``: it is standalone again and its tags are gone (behaviour.md, "Tags")."""
     del org.members[account.id]
     account.org_id = None
     account.joined_method = None
@@ -110,6 +113,8 @@ def leave(world: World, caller: Account, now: dt.datetime) -> None:
 
 
 def remove(world: World, caller: Account, account_id: str, now: dt.datetime) -> None:
+    """RemoveAccountFromOrganization. The management account is refused with a constraint, not
+    with the error LeaveOrganization gives it (behaviour.md, "Who may call what")."""
     org = managed_by(world, caller)
     if account_id == org.management_account_id:
         raise errors.constraint(

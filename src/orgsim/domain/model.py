@@ -42,6 +42,7 @@ FAILED: Final = "FAILED"
 
 #: Terminal handshakes stay visible this long after entering their terminal state (behaviour.md, "Time").
 RETENTION: Final = dt.timedelta(days=30)
+#: How long an invitation, and a request to enable all features, stay live (behaviour.md, "Time").
 INVITE_LIFETIME: Final = dt.timedelta(days=15)
 ENABLE_ALL_FEATURES_LIFETIME: Final = dt.timedelta(days=90)
 
@@ -64,7 +65,7 @@ class Account:
     id: str
     email: str
     name: str
-    #: Known only because something named it (a caller, an invitation target), not created explicitly.
+    #: Known only because it made a call, not created explicitly (behaviour.md, "Who may call what").
     implicit: bool = False
     org_id: str | None = None
     joined_method: str | None = None

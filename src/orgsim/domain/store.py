@@ -45,7 +45,8 @@ class World:
 
     def settle(self, now: dt.datetime) -> None:
         """Bring the work that completes with time up to ``now``. Run before every call and every
-        look at the world; costs one comparison until something is due."""
+        look at the world; costs one comparison until something is due. Nothing runs in the
+        background (behaviour.md, "Time")."""
         if self._due is None or now < self._due:
             return
         self._due = None
@@ -91,7 +92,8 @@ class World:
     # -- accounts --------------------------------------------------------------------------
 
     def account(self, account_id: str) -> Account:
-        """The account with this id; a well-formed id that was never created exists implicitly."""
+        """The account with this id; a well-formed id that was never created exists implicitly
+        (behaviour.md, "Who may call what")."""
         found = self.accounts.get(account_id)
         if found is None:
             found = self._add_account(account_id, None, None, implicit=True)
@@ -151,7 +153,8 @@ class World:
 
     def store(self, handshake: Handshake, org: Organization) -> None:
         """Record a new handshake. Every list stays sorted by ``order_key``: when the clock moved
-        backwards, a new handshake sorts before older ones (an append while time moves forward)."""
+        backwards, a new handshake sorts before older ones (an append while time moves forward;
+        behaviour.md, "Time")."""
         self.handshakes[handshake.id] = handshake
         insort(org.handshakes, handshake, key=_order)
         if handshake.recipient_account_id is not None:

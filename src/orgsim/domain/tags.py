@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from . import errors
 
+#: Tags one request may carry: the per-account tag quota (behaviour.md, "Tags").
 MAX_TAGS = 50
 
 

@@ -3,7 +3,8 @@
 A record holds the params mapping exactly as the service decoded it (not a copy: treat it as
 read-only), the output as its handler returned it (see ``render``: handshakes are kept as their record
 and the state shown, everything else as it was shown), the error, and the transitions the call made
-as the domain noted them. ``output`` is rebuilt, as a fresh copy, each time it is read.
+as the domain noted them. ``output`` is rebuilt, as a fresh copy, each time it is read. Which calls
+are recorded: (behaviour.md, "The call log").
 """
 
 from __future__ import annotations

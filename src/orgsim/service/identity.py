@@ -1,4 +1,5 @@
-"""Who is calling: credentials the simulation issued map to an account, everything else to the default."""
+"""Who is calling: credentials the simulation issued map to an account, everything else to the default
+(behaviour.md, "Identity (STS)")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Opaque, tamper-evident NextToken values and pages that cost the same however long the list."""
+"""Opaque, tamper-evident NextToken values and pages that cost the same however long the list
+(behaviour.md, "Lists")."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..domain.errors import Rejected, invalid_input
 T = TypeVar("T")
 S = TypeVar("S")
 
+#: Items on a page when the request sets no MaxResults: the model's maximum (behaviour.md, "Lists").
 DEFAULT_PAGE_SIZE = 20
 
 

@@ -53,7 +53,8 @@ class SimulatedAWS:
         self.last_seen: dt.datetime | None = None
 
     def now(self) -> dt.datetime:
-        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps)."""
+        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps;
+        behaviour.md, "Time")."""
         now = self.clock()
         return now - _MICROSECONDS[now.microsecond % 1000]
 

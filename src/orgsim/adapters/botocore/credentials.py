@@ -9,7 +9,8 @@ from botocore.credentials import RefreshableCredentials
 
 def access_key_id(request_signer: Any) -> str | None:
     """The caller's access key id. Keys already held are read without a refresh (which could reach a
-    real provider, or fail under a frozen clock); an expired key still names the same principal."""
+    real provider, or fail under a frozen clock); an expired key still names the same principal
+    (behaviour.md, "Identity (STS)")."""
     credentials = getattr(request_signer, "_credentials", None)
     if credentials is None:
         return None

@@ -51,6 +51,7 @@ def to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSRespo
         assert output is not None
         output["ResponseMetadata"] = _metadata(record.request_id, 200, headers)
         return SimulatedResponse(200, headers), output
+    # 400 for every error but ServiceException (behaviour.md, "Input").
     status = 500 if error.code == "ServiceException" else 400
     parsed: dict[str, Any] = {
         "Error": {"Code": error.code, "Message": error.message},

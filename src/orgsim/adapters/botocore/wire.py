@@ -3,7 +3,7 @@
 Taking the parameters from the request botocore built, rather than from what the caller passed,
 matters when botocore's parameter validation is off: botocore's serialisers turn a tuple into a JSON
 list, a number into a query-string text, ``None`` into ``null`` (JSON) or the text ``None`` (query),
-and the service judges what arrives, not what was meant.
+and the service judges what arrives, not what was meant (behaviour.md, "Input").
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ def list_accounts(call: Call, params: Params) -> Output:
     world = call.world
     org = membership.managed_by(world, call.caller)
     # In the order accounts joined; a position is the join sequence, so a member leaving
-    # between two pages does not make the next page skip anyone.
+    # between two pages does not make the next page skip anyone (behaviour.md, "Lists").
     members = list(membership.member_accounts(world, org))
     found, _, token = request.page(call.tokens, members, lambda a: f"{a.join_seq:012d}", lambda a: a)
     return with_token({"Accounts": [render.account(a, org) for a in found]}, token)
@@ -39,7 +39,7 @@ def remove_account(call: Call, params: Params) -> Output:
 
 def create_account(call: Call, params: Params) -> Output:
     # RoleName and IamUserAccessToBilling are checked against the model and have no effect:
-    # IAM is not simulated.
+    # IAM is not simulated (behaviour.md, "Created accounts").
     request = account_creation.request_account(
         call.world, call.caller, params["Email"], params["AccountName"], inputs.tags(params), call.now
     )
@@ -52,7 +52,7 @@ def describe_create_account_status(call: Call, params: Params) -> Output:
 
 
 def list_create_account_status(call: Call, params: Params) -> Output:
-    # An empty States list filters nothing, like an absent one.
+    # An empty States list filters nothing, like an absent one (behaviour.md, "Created accounts").
     states = frozenset(params.get("States") or ())
     scope = f"ListCreateAccountStatus:{call.identity.account_id}:{','.join(sorted(states))}"
     request = PageRequest.read(call.tokens, params, scope)

@@ -63,7 +63,8 @@ def list_handshakes_for_organization(call: Call, params: Params) -> Output:
 
 
 class _Listing:
-    """A ListHandshakesFor* request with its input validated: the filter and the page."""
+    """A ListHandshakesFor* request with its input validated: the filter and the page (behaviour.md,
+    "Lists"). Both checked before the caller's role, as input."""
 
     def __init__(self, call: Call, params: Params) -> None:
         selector = params.get("Filter") or {}

@@ -1,4 +1,5 @@
-"""The STS operations that establish who is calling: GetCallerIdentity and AssumeRole."""
+"""The STS operations that establish who is calling: GetCallerIdentity and AssumeRole
+(behaviour.md, "Identity (STS)")."""
 
 from __future__ import annotations
 
