@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -243,8 +244,20 @@ def body_of(raw: bytes) -> bytes:
 
 def aws_cli() -> str:
     """The AWS CLI to run: ``ORGSIM_AWS_CLI`` (CI sets it to a venv of its own), else ``aws`` on the PATH.
-    Skips the test when there is none."""
-    found = os.environ.get("ORGSIM_AWS_CLI") or shutil.which("aws")
-    if not found or not os.access(found, os.X_OK):
+    Skips the test when there is none, or when it does not run (a shim of another Python, say)."""
+    found = _working_aws_cli()
+    if found is None:
         pytest.skip("the AWS CLI is not installed (set ORGSIM_AWS_CLI to an aws executable)")
     return found
+
+
+@functools.cache
+def _working_aws_cli() -> str | None:
+    found = os.environ.get("ORGSIM_AWS_CLI") or shutil.which("aws")
+    if not found or not os.access(found, os.X_OK):
+        return None
+    try:
+        done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return found if done.returncode == 0 else None
