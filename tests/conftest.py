@@ -1,7 +1,8 @@
 """Shared test setup. The tests are sorted by layer: ``domain/`` (pure, no boto3), ``service/`` (the
 facade and its parts, no boto3 client), ``api/`` (through boto3, one area per file), ``entry_points/``
-(interception, the simulation object, the plugin, the commands) and ``properties/`` (state machine,
-garbage input, the shape contract itself). Helpers live in ``support/``.
+(interception, the simulation object, the plugin, the commands), ``properties/`` (state machine,
+garbage input, the shape contract itself) and ``server/`` (server mode: the HTTP adapter, real
+sockets, the AWS CLI). Helpers live in ``support/``.
 
 - Every simulated response, in every test, is checked against botocore's service model (the
   shape contract, ``support/shape_contract.py``). A violation raises at the call and fails the test

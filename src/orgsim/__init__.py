@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .seeding import SeededOrganization
     from .service.call_log import CallList, CallLog, RecordedCall
     from .service.faults import Fault
+    from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
     from .snapshots import Account, Handshake, Organization, Party
 
@@ -30,6 +31,7 @@ __all__ = [
     "CallLog",
     "Change",
     "ClockOutOfRange",
+    "ExposedServerWarning",
     "Fault",
     "Handshake",
     "ManualClock",
@@ -41,6 +43,7 @@ __all__ = [
     "RealAWSRequestBlocked",
     "RecordedCall",
     "SeededOrganization",
+    "Server",
     "Simulation",
     "UnsimulatedOperation",
     "current",
@@ -60,6 +63,8 @@ _LAZY: dict[str, str] = {
     "CallList": ".service.call_log",
     "CallLog": ".service.call_log",
     "RecordedCall": ".service.call_log",
+    "ExposedServerWarning": ".serving",
+    "Server": ".serving",
     "Simulation": ".simulation",
     "current": ".simulation",
     "simulate": ".simulation",

@@ -1,4 +1,5 @@
-"""The pytest plugin: the ``orgsim`` fixture and marker, and the ``orgsim`` section of failure reports.
+"""The pytest plugin: the ``orgsim`` and ``orgsim_server`` fixtures, the ``orgsim`` marker, and the
+``orgsim`` section of failure reports.
 
 Imports only pytest (and the standard library) until a test uses a simulation.
 """
@@ -13,6 +14,7 @@ import pytest
 from . import activation
 
 if TYPE_CHECKING:
+    from .serving import Server
     from .simulation import Simulation
 
 _STARTED = pytest.StashKey[list[object]]()
@@ -58,6 +60,16 @@ def orgsim(request: pytest.FixtureRequest) -> Iterator[Simulation]:
     options.setdefault("seed", request.node.nodeid)
     with simulate(**options) as sim:
         yield sim
+
+
+@pytest.fixture
+def orgsim_server(orgsim: Simulation) -> Iterator[Server]:
+    """The test's ``orgsim`` simulation served over HTTP on a free loopback port, for clients outside
+    the process: ``orgsim_server.endpoint_url``. While the test runs, ``AWS_ENDPOINT_URL_ORGANIZATIONS``
+    and ``AWS_ENDPOINT_URL_STS`` point at it, so child processes (the AWS CLI) reach it with no flag.
+    Under pytest-socket, allow loopback for the test: ``@pytest.mark.allow_hosts(["127.0.0.1"])``."""
+    with orgsim.serve() as server:
+        yield server
 
 
 # -- failure report -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, overload
 
 import boto3
+from botocore.credentials import ReadOnlyCredentials
 
 from . import activation, report as _report, snapshots
 from .adapters import install
@@ -28,6 +29,7 @@ from .service.faults import Fault, build_error, resolve_operations
 from .service.java_regex import java_pattern
 from .service.routes import simulated
 from .service.simulated_aws import SimulatedAWS
+from .serving import Server, needs_active
 from .sessions import session_for
 
 P = ParamSpec("P")
@@ -50,6 +52,8 @@ class Simulation:
         self._active: activation.Active | None = None
         #: Set once used as a decorator (see ``__call__``).
         self._decorates = False
+        #: The servers serving this simulation (``serve``), oldest first.
+        self._servers: list[Server] = []
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -70,7 +74,10 @@ class Simulation:
         return self
 
     def stop(self) -> None:
-        """Stop answering, for every caller (from any thread or task). Stopping twice does nothing."""
+        """Stop answering, for every caller (from any thread or task), and stop the servers serving
+        it. Stopping twice does nothing."""
+        for server in reversed(list(self._servers)):
+            server.stop()
         if self._active is not None:
             activation.stop(self._active, on_last=_environment.restore)
 
@@ -128,6 +135,14 @@ class Simulation:
                 # Not a token reset: a generator may be closed from another context than it started in.
                 _runs.set(tuple(run for run in _runs.get() if run is not entry))
 
+    def _running(self) -> Simulation:
+        """The simulation running for this object: itself, or the current call's when it decorates."""
+        if self._aws is None:
+            for decorator, running in reversed(_runs.get()):
+                if decorator is self:
+                    return running._running()
+        return self
+
     def _require(self) -> SimulatedAWS:
         if self._aws is not None:
             return self._aws
@@ -166,6 +181,30 @@ class Simulation:
         with aws.lock:
             credentials = aws.identities.issue_root(account_id)
         return session_for(credentials)
+
+    def credentials(self, account_id: str) -> ReadOnlyCredentials:
+        """The access keys the simulation issues for ``account_id``'s root user (the ones
+        ``session(account_id)`` signs with), as botocore's ``ReadOnlyCredentials``: ``access_key``,
+        ``secret_key``, ``token`` (None). Give them to a client outside the process (``serve``)."""
+        if not is_account_id(account_id):
+            raise ValueError(f"an AWS account id is 12 digits, not {account_id!r}")
+        aws = self._require()
+        with aws.lock:
+            issued = aws.identities.issue_root(account_id)
+        return ReadOnlyCredentials(issued.access_key_id, issued.secret_access_key, issued.session_token)
+
+    # -- server mode ------------------------------------------------------------------------
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Server:
+        """This simulation over HTTP, for clients outside the process (the AWS CLI, other SDKs):
+        ``with sim.serve() as server:`` then ``server.endpoint_url``. ``port=0`` picks a free port;
+        the host defaults to the loopback address (another one warns). While it runs, the environment
+        points AWS clients at it (``AWS_ENDPOINT_URL_ORGANIZATIONS``, ``AWS_ENDPOINT_URL_STS``); in-process
+        clients keep being answered directly. Stops with the block, ``stop()``, or the simulation."""
+        running = self._running()
+        if not running.active:
+            raise needs_active()
+        return Server(running, host, port)
 
     # -- clock and call log -----------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The service facade: the simulated AWS behind one simulation, answering one call at a time.
 
-Every transport (botocore's hooks, and later others) turns a request into a route, the decoded
+Every transport (botocore's hooks, the HTTP server) turns a request into a route, the decoded
 parameters and the caller's access key id, and hands them to ``SimulatedAWS.answer``.
 """
 
@@ -110,6 +110,31 @@ class SimulatedAWS:
             )
             self.calls.record(record)
             return (None if output is None else render(output)), record
+
+    def refuse(self, route: Route, params: Params, access_key_id: str | None, error: Rejected) -> RecordedCall:
+        """Record a call its transport refused before the service could judge it (a signature that
+        does not match, a body that does not decode): logged like any other call, with the error the
+        caller received, as the account the request claimed to come from. No fault answers it."""
+        with self.lock:
+            now = self.now()
+            self.world.settle(now)
+            self.last_seen = now
+            identity = self.identities.resolve(access_key_id)
+            record = RecordedCall(
+                now,
+                route.service,
+                route.operation,
+                identity.account_id,
+                identity.arn,
+                params,
+                None,
+                error,
+                self.ids.request_id(),
+                False,
+                self.world.take_changes(),
+            )
+            self.calls.record(record)
+            return record
 
 
 #: The sub-millisecond parts a time can have, to take away (``replace`` with keywords costs ten times more).
