@@ -165,7 +165,7 @@ def test_the_oldest_matching_fault_answers_first(orgsim: orgsim.Simulation) -> N
     [
         ("AcceptHandshake", "NoSuchThingException", {}, "not an error of Organizations"),
         ("AcceptHandshake", "DuplicateHandshakeException", {}, "does not list DuplicateHandshakeException"),
-        ("TagResource", "ServiceException", {}, "does not simulate"),
+        ("CreateGovCloudAccount", "ServiceException", {}, "does not simulate"),
         (["AcceptHandshake", "AssumeRole"], "ServiceException", {}, "one service"),
         ([], "ServiceException", {}, "at least one operation"),
         ("AcceptHandshake", "ConcurrentModificationException", {"reason": "X"}, "no Reason member"),
