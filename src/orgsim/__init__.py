@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .service.call_log import CallList, CallLog, RecordedCall
     from .service.faults import Fault
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, Party
+    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root
 
 __all__ = [
     "Account",
@@ -29,10 +29,12 @@ __all__ = [
     "NoActiveSimulation",
     "Options",
     "Organization",
+    "OrganizationalUnit",
     "OrgsimError",
     "Party",
     "RealAWSRequestBlocked",
     "RecordedCall",
+    "Root",
     "SeededOrganization",
     "Simulation",
     "UnsimulatedOperation",
@@ -61,7 +63,9 @@ _LAZY: dict[str, str] = {
     "Account": ".snapshots",
     "Handshake": ".snapshots",
     "Organization": ".snapshots",
+    "OrganizationalUnit": ".snapshots",
     "Party": ".snapshots",
+    "Root": ".snapshots",
 }
 
 
