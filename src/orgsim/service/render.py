@@ -137,7 +137,11 @@ def root(org: Organization) -> dict[str, Any]:
 
 
 def organizational_unit(ou: OrganizationalUnit) -> dict[str, Any]:
-    return {"Id": ou.id, "Arn": ou.arn, "Name": ou.name, "Path": ou.path}
+    out = {"Id": ou.id, "Arn": ou.arn, "Name": ou.name}
+    # Older botocore models lack Path.
+    if "Path" in member_names("organizations", "OrganizationalUnit"):
+        out["Path"] = ou.path
+    return out
 
 
 def parent(p: tree.Parent) -> dict[str, Any]:
