@@ -37,7 +37,8 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
             f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}"
             f"  root {org.root.id}{_tags(org.root.tags)}"
         )
-        out.extend(_tree(org, org.root.account_ids, org.root.organizational_unit_ids, accounts, names, "    "))
+        units = {ou.id: ou for ou in org.organizational_units}
+        out.extend(_tree(org, units, org.root.account_ids, org.root.organizational_unit_ids, accounts, names, "    "))
     standalone = [a for a in accounts.values() if a.organization_id is None]
     if standalone:
         out.append(f"Accounts in no organization ({len(standalone)}):")
@@ -70,6 +71,7 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
 
 def _tree(
     org: snapshots.Organization,
+    units: Mapping[str, snapshots.OrganizationalUnit],
     account_ids: Iterable[str],
     ou_ids: Iterable[str],
     accounts: dict[str, snapshots.Account],
@@ -88,9 +90,9 @@ def _tree(
             f"{state}{_tags(account.tags)}"
         )
     for ou_id in ou_ids:
-        ou = org.organizational_unit(ou_id)
+        ou = units[ou_id]
         lines.append(f"{indent}{ou.id}  OU {ou.name!r}{_tags(ou.tags)}")
-        lines.extend(_tree(org, ou.account_ids, ou.organizational_unit_ids, accounts, names, indent + "  "))
+        lines.extend(_tree(org, units, ou.account_ids, ou.organizational_unit_ids, accounts, names, indent + "  "))
     return lines
 
 
