@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .service.faults import Fault
     from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, Party
+    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root
 
 __all__ = [
     "Account",
@@ -38,10 +38,12 @@ __all__ = [
     "NoActiveSimulation",
     "Options",
     "Organization",
+    "OrganizationalUnit",
     "OrgsimError",
     "Party",
     "RealAWSRequestBlocked",
     "RecordedCall",
+    "Root",
     "SeededOrganization",
     "Server",
     "Simulation",
@@ -71,7 +73,9 @@ _LAZY: dict[str, str] = {
     "Account": ".snapshots",
     "Handshake": ".snapshots",
     "Organization": ".snapshots",
+    "OrganizationalUnit": ".snapshots",
     "Party": ".snapshots",
+    "Root": ".snapshots",
 }
 
 

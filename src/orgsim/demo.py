@@ -1,7 +1,7 @@
 """``python -m orgsim demo``: a scripted story under a simulated clock, printed as a timeline.
 
 An organization is created (consolidated billing only) and invites three accounts. Alice accepts,
-Bob declines, Carol ignores her invitation until it expires after 15 days; 30 days after that it is
+and the management account files her under a new Engineering OU and tags her. Bob declines, Carol ignores her invitation until it expires after 15 days; 30 days after that it is
 purged. Then the organization enables all features: Alice, the one invited member, approves, the
 service sends the management account the final confirmation, and accepting it switches the feature set. Everything runs
 in-process with boto3 clients against the simulation; the clock is a ``ManualClock``, so no time
@@ -63,6 +63,13 @@ def run_story(sim: Simulation, clock: ManualClock) -> dict[int, str]:
     (received,) = alice.list_handshakes_for_account()["Handshakes"]
     alice.accept_handshake(HandshakeId=received["Id"])
 
+    story.step(1, "the management account files Alice under a new Engineering OU and tags her", minutes=90)
+    (root,) = mgmt.list_roots()["Roots"]
+    engineering = mgmt.create_organizational_unit(ParentId=root["Id"], Name="Engineering")["OrganizationalUnit"]
+    mgmt.move_account(AccountId=PEOPLE["Alice"], SourceParentId=root["Id"], DestinationParentId=engineering["Id"])
+    mgmt.tag_resource(ResourceId=PEOPLE["Alice"], Tags=[{"Key": "team", "Value": "engineering"}])
+    mgmt.list_accounts_for_parent(ParentId=engineering["Id"])
+
     story.step(2, "Bob declines", minutes=30)
     story.client(PEOPLE["Bob"]).decline_handshake(HandshakeId=invitations["Bob"])
 
@@ -103,7 +110,8 @@ def main(out: TextIO | None = None) -> int:
     clock = ManualClock(START)
     with simulate(clock=clock, default_account_id=MANAGEMENT, seed="orgsim-demo") as sim:
         captions = run_story(sim, clock)
-        names = display_names(sim.accounts)
+        accounts = {a.id: a for a in sim.accounts}
+        names = display_names(accounts.values())
         org = sim.organization()
         handshakes = sim.handshakes
 
@@ -112,7 +120,7 @@ def main(out: TextIO | None = None) -> int:
     print(timeline.header(origin=START), file=out)
     calls = list(sim.calls)
     captioned: set[int] = set()
-    for index, item in timeline.merged(calls, timeline.time_events(handshakes)):
+    for index, item in timeline.merged(calls, timeline.time_events(handshakes, accounts.values())):
         # A step's caption goes before its first call, and before what the clock did at that moment.
         if index in captions and index not in captioned and item.time >= calls[index].time:
             print(captions[index], file=out)
@@ -121,7 +129,18 @@ def main(out: TextIO | None = None) -> int:
 
     members = ", ".join(f"{names.get(i, i)} ({i})" for i in org.member_ids)
     print(f"\nOrganization {org.id} ends with {len(org.member_ids)} accounts: {members}", file=out)
-    print(f"Organization {org.id} has feature set {org.feature_set}", file=out)
+    print(f"Organization {org.id} has feature set {org.feature_set}, and this tree:", file=out)
+
+    def who(account_ids: tuple[str, ...]) -> str:
+        shown = []
+        for i in account_ids:
+            tags = ", ".join(f"{k}={v}" for k, v in accounts[i].tags.items())
+            shown.append(f"{names.get(i, i)} ({i})" + (f" tagged {tags}" if tags else ""))
+        return ", ".join(shown) or "no accounts"
+
+    print(f"  root {org.root.id}: {who(org.root.account_ids)}", file=out)
+    for ou in org.organizational_units:
+        print(f"  {'  ' * ou.depth}OU {ou.name} ({ou.id}): {who(ou.account_ids)}", file=out)
     print(f"Every handshake, as of day {(sim.now() - START).days}:", file=out)
     for h in handshakes:
         recipient = names.get(h.recipient.id, h.recipient.id) if h.recipient else "(all invited members)"

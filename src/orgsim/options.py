@@ -37,6 +37,8 @@ class Options:
     create_account_delay_seconds: float = _DEFAULT_LIMITS.create_account_delay_seconds
     #: Days a created account must stay in its organization before it can leave or be removed.
     created_account_wait_days: float = _DEFAULT_LIMITS.created_account_wait_days
+    #: Seconds (on the clock) a closed account stays PENDING_CLOSURE before it is CLOSED.
+    close_account_delay_seconds: float = _DEFAULT_LIMITS.close_account_delay_seconds
     #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
     #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
     clock: Callable[[], dt.datetime] | None = None
@@ -61,8 +63,9 @@ class Options:
         return options
 
     def limits(self) -> Limits:
-        """The domain's quotas and delays, as these options set them."""
-        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits)})
+        """The domain's quotas and delays, as these options set them (the others at their defaults)."""
+        names = self.names()
+        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits) if f.name in names})
 
     def check(self) -> None:
         """ValueError for a value no simulation can run with, naming the option."""
@@ -76,7 +79,7 @@ class Options:
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise ValueError(f"{name} must be True or False, not {value!r}")
-        for name in ("create_account_delay_seconds", "created_account_wait_days"):
+        for name in ("create_account_delay_seconds", "created_account_wait_days", "close_account_delay_seconds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e9:
                 raise ValueError(f"{name} must be a number of at least 0, not {value!r}")

@@ -1,17 +1,20 @@
 """A plain-text picture of a simulated world: what the failure report and ``Simulation.report`` show."""
+# Organizations are drawn as their tree: the accounts right under the root first, then each OU with
+# what is in it, indented one step per level.
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from . import snapshots, timeline
 from .service.simulated_aws import SimulatedAWS
 
 
 def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | None = None) -> str:
-    """Organizations with their members, accounts in no organization, every handshake, armed faults
-    and the last calls, with handshake states as of ``now`` (default: when the world was last seen)."""
+    """Organizations with their tree of OUs and members, accounts in no organization, every handshake,
+    armed faults and the last calls, with handshake states as of ``now`` (default: when the world was
+    last seen)."""
     with aws.lock:
         if now is None:
             now = aws.last_seen or aws.now()
@@ -30,14 +33,12 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
 
     out.append(f"Organizations ({len(organizations)}):")
     for org in organizations:
-        out.append(f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}")
-        for member_id in org.member_ids:
-            account = accounts[member_id]
-            role = "management" if member_id == org.management_account_id else "member"
-            joined = timeline.format_time(account.joined_timestamp) if account.joined_timestamp else "?"
-            out.append(
-                f"    {member_id}  {names.get(member_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
-            )
+        out.append(
+            f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}"
+            f"  root {org.root.id}{_tags(org.root.tags)}"
+        )
+        units = {ou.id: ou for ou in org.organizational_units}
+        out.extend(_tree(org, units, org.root.account_ids, org.root.organizational_unit_ids, accounts, names, "    "))
     standalone = [a for a in accounts.values() if a.organization_id is None]
     if standalone:
         out.append(f"Accounts in no organization ({len(standalone)}):")
@@ -61,11 +62,42 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
     shown = calls[-last_calls:] if last_calls > 0 else []
     out.append(f"Last {len(shown)} of {len(calls)} calls:" if shown else f"Calls: {len(calls)}")
     if shown:
-        # What time did to the handshakes between the first shown call and the last one, in place.
-        events = [e for e in timeline.time_events(handshakes) if e.time > shown[0].time]
+        # What time did between the first shown call and the last one, in place.
+        events = [e for e in timeline.time_events(handshakes, accounts.values()) if e.time > shown[0].time]
         out.append("  " + timeline.header())
         out.extend("  " + timeline.entry_line(item, names) for _, item in timeline.merged(shown, events))
     return "\n".join(out) + "\n"
+
+
+def _tree(
+    org: snapshots.Organization,
+    units: Mapping[str, snapshots.OrganizationalUnit],
+    account_ids: Iterable[str],
+    ou_ids: Iterable[str],
+    accounts: dict[str, snapshots.Account],
+    names: dict[str, str],
+    indent: str,
+) -> list[str]:
+    """The lines for a root's or an OU's accounts, then for each of its OUs and what is in it."""
+    lines = []
+    for account_id in account_ids:
+        account = accounts[account_id]
+        role = "management" if account_id == org.management_account_id else "member"
+        joined = timeline.format_time(account.joined_timestamp) if account.joined_timestamp else "?"
+        state = "" if account.state == "ACTIVE" else f"  {account.state}"
+        lines.append(
+            f"{indent}{account_id}  {names.get(account_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
+            f"{state}{_tags(account.tags)}"
+        )
+    for ou_id in ou_ids:
+        ou = units[ou_id]
+        lines.append(f"{indent}{ou.id}  OU {ou.name!r}{_tags(ou.tags)}")
+        lines.extend(_tree(org, units, ou.account_ids, ou.organizational_unit_ids, accounts, names, indent + "  "))
+    return lines
+
+
+def _tags(tags: Mapping[str, str]) -> str:
+    return "  tags " + ", ".join(f"{k}={v}" for k, v in tags.items()) if tags else ""
 
 
 def display_names(accounts: Iterable[snapshots.Account]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from .domain.ids import is_account_id
 from .domain.model import ALL
 from .exceptions import NoActiveSimulation
 from .options import Options
-from .seeding import SeededOrganization, seed_organization
+from .seeding import OrganizationalUnits, SeededOrganization, seed_organization
 from .service.botocore_model import service_model
 from .service.call_log import CallLog
 from .service.faults import Fault, build_error, resolve_operations
@@ -322,9 +322,9 @@ class Simulation:
         logged). ``email`` and ``name`` must be ones AWS would accept (the service model's ``Email`` and
         ``AccountName`` rules); by default they are made up."""
         if email is not None:
-            _check_detail("email", email, "Email")
+            _check_detail("account email", email, "Email")
         if name is not None:
-            _check_detail("name", name, "AccountName")
+            _check_detail("account name", name, "AccountName")
         with self._observed() as (aws, _):
             return snapshots.Account.of(aws.world.create_account(account_id, email, name))
 
@@ -335,18 +335,36 @@ class Simulation:
         feature_set: str = ALL,
         members: int | Iterable[str] = (),
         invitations: int | Iterable[str] = (),
+        organizational_units: OrganizationalUnits = (),
     ) -> SeededOrganization:
         """An organization managed by ``management_account_id`` (default: the default account), with
-        ``members`` that already joined and ``invitations`` still OPEN, built at the current simulated
-        time through the same rules as the API (and not recorded in the call log).
+        ``members`` that already joined, ``invitations`` still OPEN and ``organizational_units``, built at
+        the current simulated time through the same rules as the API (and not recorded in the call log).
 
         ``members`` and ``invitations`` are account ids (invitations may also be email addresses), or a
-        number of new accounts. ValueError when a rule refuses a step (e.g. the account limit).
+        number of new accounts. ``organizational_units`` lists OU paths (``"Workloads/Prod"``: every OU
+        on the way is made too), or maps each path to the accounts to place there (ids, or a number of
+        new accounts; accounts not yet members join first). ValueError when a rule refuses a step (e.g.
+        the account limit).
         """
+        paths = organizational_units
+        if not isinstance(paths, (str, Mapping)):
+            paths = list(paths)  # read once: it may be an iterator
+        if not isinstance(paths, str):
+            for path in paths:
+                for name in str(path).strip("/").split("/"):
+                    if name:
+                        _check_detail("OU name", name, "OrganizationalUnitName")
         with self._observed() as (aws, now):
             management = management_account_id or aws.identities.default.account_id
             return seed_organization(
-                aws.world, now, management, feature_set=feature_set, members=members, invitations=invitations
+                aws.world,
+                now,
+                management,
+                feature_set=feature_set,
+                members=members,
+                invitations=invitations,
+                organizational_units=paths,
             )
 
     def create_account(self, *args: Any, **kwargs: Any) -> snapshots.Account:
@@ -389,7 +407,7 @@ def _check_detail(what: str, value: object, shape_name: str) -> None:
         or (pattern is not None and java_pattern(pattern).fullmatch(value) is None)
     ):
         raise ValueError(
-            f"{value!r} is not an account {what} AWS accepts: its model wants {low} to {high} characters"
+            f"{value!r} is not an {what} AWS accepts: its model wants {low} to {high} characters"
             + (f" matching {pattern}" if pattern is not None else "")
         )
 

@@ -8,13 +8,22 @@ it reads EXPIRED once the expiry has passed, exactly as the API would answer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .domain import model
 from .domain.model import Party
 from .domain.store import World
 
-__all__ = ["Account", "Handshake", "Organization", "Party"]
+__all__ = ["Account", "Handshake", "Organization", "OrganizationalUnit", "Party", "Root"]
+
+_NO_TAGS: Mapping[str, str] = MappingProxyType({})
+
+
+def _tags(tags: dict[str, str]) -> Mapping[str, str]:
+    """A read-only copy, in the order the tags were first set."""
+    return MappingProxyType(dict(tags)) if tags else _NO_TAGS
 
 
 @dataclass(frozen=True)
@@ -27,11 +36,99 @@ class Account:
     organization_id: str | None
     joined_method: str | None
     joined_timestamp: dt.datetime | None
+    #: The root or OU it is in, while it is a member.
+    parent_id: str | None = None
+    #: ``ACTIVE``, ``PENDING_CLOSURE`` or ``CLOSED`` (the API's ``State``; see ``status``).
+    state: str = model.ACTIVE
+    #: Its tags in its organization (none outside one).
+    tags: Mapping[str, str] = field(default_factory=lambda: _NO_TAGS, hash=False)
+    #: When CloseAccount was accepted for it, when it became CLOSED, and when it left its
+    #: organization for good (90 days later); None until then.
+    close_requested_timestamp: dt.datetime | None = None
+    closed_timestamp: dt.datetime | None = None
+    purged_timestamp: dt.datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """The older ``Status`` member the API shows next to ``State`` (SUSPENDED for a closed account)."""
+        return model.STATUS_OF[self.state]
 
     @classmethod
     def of(cls, account: model.Account) -> Account:
         return cls(
-            account.id, account.email, account.name, account.org_id, account.joined_method, account.joined_at
+            account.id,
+            account.email,
+            account.name,
+            account.org_id,
+            account.joined_method,
+            account.joined_at,
+            parent_id=account.parent_id,
+            state=account.state,
+            tags=_tags(account.tags),
+            close_requested_timestamp=account.close_requested_at,
+            closed_timestamp=account.closed_at,
+            purged_timestamp=account.purged_at,
+        )
+
+
+@dataclass(frozen=True)
+class Root:
+    """An organization's root as it was when the snapshot was taken."""
+
+    id: str
+    arn: str
+    name: str
+    #: The policy types enabled on it, as ``(type, status)`` pairs.
+    policy_types: tuple[tuple[str, str], ...]
+    tags: Mapping[str, str] = field(hash=False)
+    #: Its direct children, each kind in the order they arrived.
+    account_ids: tuple[str, ...]
+    organizational_unit_ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, root: model.Root) -> Root:
+        children = root.children
+        return cls(
+            root.id,
+            root.arn,
+            root.name,
+            tuple(root.policy_types.items()),
+            _tags(root.tags),
+            tuple(children.accounts),
+            tuple(children.organizational_units),
+        )
+
+
+@dataclass(frozen=True)
+class OrganizationalUnit:
+    """An OU as it was when the snapshot was taken."""
+
+    id: str
+    arn: str
+    name: str
+    parent_id: str
+    #: ``<org-id>/<root-id>/<ou-id>/.../``, as the API shows it.
+    path: str
+    #: 1 for an OU right under the root.
+    depth: int
+    tags: Mapping[str, str] = field(hash=False)
+    #: Its direct children, each kind in the order they arrived.
+    account_ids: tuple[str, ...]
+    organizational_unit_ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ou: model.OrganizationalUnit) -> OrganizationalUnit:
+        children = ou.children
+        return cls(
+            ou.id,
+            ou.arn,
+            ou.name,
+            ou.parent_id,
+            ou.path,
+            ou.depth,
+            _tags(ou.tags),
+            tuple(children.accounts),
+            tuple(children.organizational_units),
         )
 
 
@@ -46,10 +143,30 @@ class Organization:
     root_id: str
     #: Every member, the management account included, in the order they joined.
     member_ids: tuple[str, ...]
+    #: The root, with its children.
+    root: Root
+    #: Every OU, in the order they were created.
+    organizational_units: tuple[OrganizationalUnit, ...]
+
+    def organizational_unit(self, ou_id: str) -> OrganizationalUnit:
+        """The OU with this id; KeyError if the organization has none."""
+        for ou in self.organizational_units:
+            if ou.id == ou_id:
+                return ou
+        raise KeyError(f"organization {self.id} has no OU {ou_id!r}")
 
     @classmethod
     def of(cls, org: model.Organization) -> Organization:
-        return cls(org.id, org.arn, org.feature_set, org.management_account_id, org.root_id, tuple(org.members))
+        return cls(
+            org.id,
+            org.arn,
+            org.feature_set,
+            org.management_account_id,
+            org.root_id,
+            tuple(org.members),
+            Root.of(org.root),
+            tuple(OrganizationalUnit.of(ou) for ou in org.organizational_units.values()),
+        )
 
 
 @dataclass(frozen=True)

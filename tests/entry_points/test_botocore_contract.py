@@ -94,7 +94,7 @@ def test_send_receives_a_prepared_request_with_method_and_url() -> None:
     # The backstop reads both from the request Endpoint._send is given.
     with orgsim.simulate(passthrough=True):
         with pytest.raises(orgsim.RealAWSRequestBlocked) as blocked:
-            _client("organizations").list_roots()
+            _client("organizations").create_gov_cloud_account(Email="gov@example.com", AccountName="gov")
     assert blocked.value.method == "POST"
     assert blocked.value.url == "https://organizations.us-east-1.amazonaws.com/"
 

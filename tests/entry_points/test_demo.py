@@ -60,8 +60,24 @@ def test_demo_prints_the_story_with_every_state_change() -> None:
     (described,) = _lines(text, "DescribeOrganization")
     assert described.endswith("(ALL)")
 
+    # Alice, once a member, is filed under a new OU and tagged.
+    (roots,) = _lines(text, "ListRoots")
+    root_id = roots.split()[-1]
+    (created,) = _lines(text, "CreateOrganizationalUnit")
+    ou_id = created.split()[-2]
+    assert "   1  " in created and created.endswith("'Engineering'") and ou_id.startswith("ou-" + root_id[2:] + "-")
+    (move,) = _lines(text, "MoveAccount")
+    assert move.endswith(f"222222222222 {root_id} -> {ou_id}")
+    (tagged,) = _lines(text, "TagResource")
+    assert tagged.endswith("222222222222: team")
+    (listed,) = _lines(text, "ListAccountsForParent")
+    assert listed.endswith("1 account")
+    assert text.index(alice_accepts) < text.index(roots) < text.index(created) < text.index(move) < text.index(bob_declines)
+
     assert "ends with 2 accounts: Management (111111111111), Alice (222222222222)" in text
-    assert "has feature set ALL" in text
+    assert "has feature set ALL, and this tree:" in text
+    assert f"  root {root_id}: Management (111111111111)\n" in text
+    assert f"    OU Engineering ({ou_id}): Alice (222222222222) tagged team=engineering\n" in text
     summary = [line.split() for line in text.split("Every handshake, as of day 47:")[1].splitlines()[1:]]
     invitations = [row[1:5] for row in summary if row[1] == "INVITE"]
     assert invitations == [

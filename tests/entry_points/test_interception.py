@@ -171,7 +171,7 @@ def test_no_credentials_anywhere_still_answers_without_probing(
 @pytest.mark.parametrize(
     ("service", "operation", "kwargs", "name"),
     [
-        ("organizations", "list_roots", {}, "ListRoots"),
+        ("organizations", "create_gov_cloud_account", {"Email": "gov@example.com", "AccountName": "gov"}, "CreateGovCloudAccount"),
         ("organizations", "list_policies", {"Filter": "SERVICE_CONTROL_POLICY"}, "ListPolicies"),
         ("organizations", "describe_policy", {"PolicyId": "p-examplepolicyid111"}, "DescribePolicy"),
         ("organizations", "list_delegated_administrators", {}, "ListDelegatedAdministrators"),
@@ -194,15 +194,16 @@ def test_passthrough_lets_a_stubber_answer_unsimulated_operations() -> None:
     with orgsim.simulate(passthrough=True) as sim:
         client = sim.session("123456789012").client("organizations")
         with Stubber(client) as stubber:
-            stubber.add_response("list_roots", {"Roots": []})
-            assert client.list_roots()["Roots"] == []
+            stubber.add_response("create_gov_cloud_account", {"CreateAccountStatus": {"State": "IN_PROGRESS"}})
+            gov = client.create_gov_cloud_account(Email="gov@example.com", AccountName="gov")
+            assert gov["CreateAccountStatus"] == {"State": "IN_PROGRESS"}
 
 
 def test_passthrough_with_nothing_behind_it_is_stopped_by_the_backstop(network_attempts: list[str]) -> None:
     with orgsim.simulate(passthrough=True) as sim:
         client = sim.session(sim.default_account_id).client("organizations")
         with pytest.raises(RealAWSRequestBlocked, match="organizations.us-east-1.amazonaws.com"):
-            client.list_roots()
+            client.create_gov_cloud_account(Email="gov@example.com", AccountName="gov")
         # Simulated operations are still answered.
         client.create_organization()
     assert network_attempts == []

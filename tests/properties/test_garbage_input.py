@@ -150,6 +150,7 @@ _BY_NAME = {
 _CANDIDATES = (
     "h-" + "0" * 32,
     MEMBER,
+    "ou-abcd-abcdefgh",
     "someone@example.com",
     "arn:aws:iam::111111111111:role/Role",
     "name",

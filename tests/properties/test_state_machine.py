@@ -8,6 +8,10 @@ visible; members never exceed the quota; every error is one the operation declar
 by the shape contract); a refused call changes nothing.
 
 The clock is driven by time-machine in ``OrgMachine`` and by freezegun in ``FreezegunOrgMachine``.
+``TreeMachine`` adds the organization tree: OUs created and deleted, accounts moved, tagged and
+closed; its invariant is the tree's: every member has exactly one parent, what each root and OU
+holds is what the rules say, paths match parents, no OU is deeper than 5, a closed account stays
+until its 90 days are over.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ from hypothesis.stateful import (
     rule,
 )
 from support.shape_contract import declared_errors
-from support.reference_model import OPEN, TERMINAL, Expected, Reference, RefHandshake
+from support.reference_model import CLOSED_RETENTION, OPEN, TERMINAL, Expected, Reference, RefHandshake, RefOrg
+
+from orgsim.service.botocore_model import member_names
 
 import orgsim
 
@@ -57,7 +63,16 @@ UNKNOWN_HANDSHAKE = "h-" + "0" * 32
 # CI); HYPOTHESIS_MAX_EXAMPLES overrides.
 EXAMPLES = 2.5
 FREEZEGUN_EXAMPLES = 0.6
+TREE_EXAMPLES = 1.0
 STEPS = 40
+
+OU_NAMES = ("Prod", "prod", "Dev")
+UNKNOWN_OU = "ou-zzzz-zzzzzzzz"
+UNKNOWN_ROOT = "r-zzzz"
+TAG_KEYS = ("team", "Team", "env")
+#: What the installed model shows (older ones lack these members).
+ACCOUNT_MEMBERS = member_names("organizations", "Account")
+OU_HAS_PATH = "Path" in member_names("organizations", "OrganizationalUnit")
 
 
 def email_of(account_id: str) -> str:
@@ -134,6 +149,9 @@ class OrgMachine(RuleBasedStateMachine):
         """Make the call and check its outcome against the reference. Returns the response on success."""
         client = self.client(caller)
         method: Callable[..., dict[str, Any]] = getattr(client, xform_name(operation))
+        self.settle()
+        if self.ref.is_closed(caller):
+            expected = Expected("AccessDeniedException")  # whatever it calls
         before = self.world_snapshot()
         try:
             response = method(**params)
@@ -150,6 +168,19 @@ class OrgMachine(RuleBasedStateMachine):
             return None
         assert expected.ok, f"{operation} by {caller} at {self.now}: expected {expected}, got success"
         return response
+
+    def settle(self) -> None:
+        """Bring both worlds up to the clock: what the clock does is done before a call, so that a
+        refused call is seen to change nothing."""
+        self.ref.settle(self.now)
+        self.sim.organizations  # a look at the world settles it  # noqa: B018
+
+    def learn_root(self, management: str, feature_set: str) -> str:
+        """The new organization's root, as ListRoots shows it: one, with the policy types of S1."""
+        (root,) = self.client(management).list_roots()["Roots"]
+        scp = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+        assert root["PolicyTypes"] == (scp if feature_set == "ALL" else [])
+        return root["Id"]  # type: ignore[no-any-return]
 
     def world_snapshot(self) -> str:
         """Every record of the simulated world (accounts known only implicitly, by having called,
@@ -200,7 +231,7 @@ class OrgMachine(RuleBasedStateMachine):
         for mgmt, feature_set in ((MGMT_A, "ALL"), (MGMT_B, "CONSOLIDATED_BILLING")):
             created = self.call(Expected(), mgmt, "CreateOrganization", FeatureSet=feature_set)
             assert created is not None
-            self.ref.create_org(mgmt, created["Organization"]["Id"], feature_set)
+            self.ref.create_org(mgmt, created["Organization"]["Id"], feature_set, self.learn_root(mgmt, feature_set))
 
     # -- rules: invitations and answers -----------------------------------------------------------
 
@@ -211,9 +242,16 @@ class OrgMachine(RuleBasedStateMachine):
         by_email=st.booleans(),
         shout=st.booleans(),
         notes=st.none() | st.sampled_from(["", "welcome", "bienvenue \u2728"]),
+        tagged=st.booleans(),
     )
     def invite(
-        self, caller: str, target_account: str | None, by_email: bool, shout: bool, notes: str | None
+        self,
+        caller: str,
+        target_account: str | None,
+        by_email: bool,
+        shout: bool,
+        notes: str | None,
+        tagged: bool = False,
     ) -> Any:
         if target_account is None:
             target_type, target_id = "EMAIL", NOBODY_EMAIL
@@ -226,12 +264,15 @@ class OrgMachine(RuleBasedStateMachine):
         params: dict[str, Any] = {"Target": {"Id": target_id, "Type": target_type}}
         if notes is not None:
             params["Notes"] = notes
+        tags = {"invited": target_id} if tagged else {}
+        if tags:
+            params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
         expected = self.ref.expect_invite(caller, target_type, target_id, self.now)
         response = self.call(expected, caller, "InviteAccountToOrganization", **params)
         if response is None:
             return multiple()
         seen = response["Handshake"]
-        h = self.ref.invite(seen["Id"], caller, target_type, target_id, notes, self.now)
+        h = self.ref.invite(seen["Id"], caller, target_type, target_id, notes, self.now, tags)
         assert seen["State"] == OPEN
         self.check_handshake(seen, h)
         return seen["Id"]
@@ -290,7 +331,9 @@ class OrgMachine(RuleBasedStateMachine):
     @rule(caller=st.sampled_from(ACTORS), page_size=st.integers(1, 20))
     def list_for_account(self, caller: str, page_size: int) -> None:
         found = self._pages(caller, "ListHandshakesForAccount", page_size)
-        assert found is not None
+        if found is None:
+            assert self.ref.is_closed(caller)
+            return
         expected = self.ref.received_by(caller, self.now)
         assert [h["Id"] for h in found] == [h.id for h in expected]
         for seen, h in zip(found, expected):
@@ -340,7 +383,7 @@ class OrgMachine(RuleBasedStateMachine):
             organization = answer["Organization"]
             assert organization["MasterAccountId"] == caller
             assert organization["Id"] not in self.ref.orgs
-            self.ref.create_org(caller, organization["Id"], feature_set)
+            self.ref.create_org(caller, organization["Id"], feature_set, self.learn_root(caller, feature_set))
 
     @rule(caller=st.sampled_from(ACTORS), refound=st.sampled_from([True, True, True, False]))
     def delete_organization(self, caller: str, refound: bool = False) -> None:
@@ -365,6 +408,11 @@ class OrgMachine(RuleBasedStateMachine):
             aws_session_token=creds["SessionToken"],
         )
         org = self.ref.org_of(role_account)
+        self.settle()
+        if self.ref.is_closed(role_account):
+            with pytest.raises(assumed.exceptions.AccessDeniedException):
+                assumed.describe_organization()
+            return
         try:
             seen = assumed.describe_organization()["Organization"]["Id"]
         except assumed.exceptions.AWSOrganizationsNotInUseException:
@@ -442,9 +490,14 @@ class OrgMachine(RuleBasedStateMachine):
 
     @invariant()
     def membership_is_what_the_rules_say(self) -> None:
+        self.settle()
         for account in self.ref.accounts.values():
             org = self.ref.org_of(account.id)
             client = self.client(account.id)
+            if self.ref.is_closed(account.id):
+                with pytest.raises(client.exceptions.AccessDeniedException):
+                    client.describe_organization()
+                continue
             try:
                 seen = client.describe_organization()["Organization"]
             except client.exceptions.AWSOrganizationsNotInUseException:
@@ -459,8 +512,11 @@ class OrgMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_handshake_reads_as_the_rules_say(self) -> None:
+        self.settle()
         for h in self.ref.handshakes.values():
             observer = self.ref.recipient(h)
+            if observer is not None and self.ref.is_closed(observer):
+                observer = None  # it can look at nothing: ask the sender instead
             if observer is None:
                 org = self.ref.orgs.get(h.org)
                 if org is None:
@@ -492,6 +548,288 @@ class FreezegunOrgMachine(OrgMachine):
         self._freezer.stop()
 
 
+class TreeMachine(OrgMachine):
+    """The same machine with the organization tree: OUs, moves, tags and closing accounts."""
+
+    organizational_units = Bundle("organizational_units")
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Every OU id ever created, deleted ones too: asking for them must find nothing.
+        self.seen_ous: list[str] = []
+
+    @initialize()
+    def create_world(self) -> None:
+        # Start with members to place, tag and close: two in A (which is then full), one in B.
+        super().create_world()
+        for management, member in ((MGMT_A, OTHERS[0]), (MGMT_A, OTHERS[1]), (MGMT_B, OTHERS[2])):
+            handshake = self.invite(management, member, by_email=False, shout=False, notes=None)
+            self.respond(member, handshake, "accept")
+            assert member in self.ref.orgs[self.ref.accounts[management].org or ""].members
+
+    def parents(self) -> list[str]:
+        """Every root and OU there is or was, and ids that never were."""
+        roots = sorted(org.root for org in self.ref.orgs.values())
+        return [*roots, *self.seen_ous, UNKNOWN_OU, UNKNOWN_ROOT]
+
+    def managed(self, data: st.DataObject) -> RefOrg | None:
+        orgs = sorted(self.ref.orgs.values(), key=lambda o: o.id)
+        return data.draw(st.sampled_from(orgs)) if orgs else None
+
+    def _everything(self, client: Any, operation: str, key: str, **params: Any) -> list[Any]:
+        pages = client.get_paginator(xform_name(operation)).paginate(**params, PaginationConfig={"PageSize": 2})
+        return [item for page in pages for item in page[key]]
+
+    # -- OUs -------------------------------------------------------------------------------------
+
+    @rule(
+        target=organizational_units,
+        caller=st.sampled_from(ACTORS),
+        data=st.data(),
+        name=st.sampled_from(OU_NAMES),
+        tagged=st.booleans(),
+    )
+    def create_ou(self, caller: str, data: st.DataObject, name: str, tagged: bool) -> Any:
+        return self._create_ou(caller, data.draw(st.sampled_from(self.parents())), name, tagged)
+
+    @rule(
+        target=organizational_units,
+        data=st.data(),
+        name=st.sampled_from(OU_NAMES),
+        levels=st.sampled_from([6, 1, 3]),
+    )
+    def management_creates_ous(self, data: st.DataObject, name: str, levels: int) -> Any:
+        # Steer towards OUs that can be made: a chain under the deepest parent (six: down to the
+        # depth limit), or one under any parent (sibling names).
+        org = self.managed(data)
+        if org is None:
+            return multiple()
+        parents = org.parent_ids()
+        deepest = max(parents, key=lambda p: self.ref.depth_of(org, p))
+        parent = data.draw(st.sampled_from([deepest, *parents]))
+        made = []
+        for _ in range(levels if parent == deepest else 1):
+            created = self._create_ou(org.management, parent, name, tagged=False)
+            if not isinstance(created, str):
+                break
+            made.append(created)
+            parent = created
+        return multiple(*made)
+
+    def _create_ou(self, caller: str, parent: str, name: str, tagged: bool) -> Any:
+        tags = {"made-as": name} if tagged else {}
+        expected = self.ref.expect_create_ou(caller, parent, name)
+        params: dict[str, Any] = {"ParentId": parent, "Name": name}
+        if tags:
+            params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        answer = self.call(expected, caller, "CreateOrganizationalUnit", **params)
+        if answer is None:
+            return multiple()
+        ou = answer["OrganizationalUnit"]
+        made = self.ref.create_ou(caller, ou["Id"], parent, name, tags)
+        org = self.ref.org_of(caller)
+        assert org is not None and ou["Id"].startswith(f"ou-{org.root[2:]}-")
+        assert ou["Name"] == name and ou["Id"] not in self.seen_ous
+        if OU_HAS_PATH:
+            assert ou["Path"] == self.ref.path_of(org, made.id)
+        self.seen_ous.append(ou["Id"])
+        return ou["Id"]
+
+    @rule(caller=st.sampled_from(ACTORS), ou=organizational_units | st.just(UNKNOWN_OU))
+    def delete_ou(self, caller: str, ou: str) -> None:
+        if self.call(self.ref.expect_delete_ou(caller, ou), caller, "DeleteOrganizationalUnit", OrganizationalUnitId=ou):
+            self.ref.delete_ou(caller, ou)
+
+    @rule(data=st.data())
+    def management_deletes_ou(self, data: st.DataObject) -> None:
+        org = self.managed(data)
+        if org is not None and org.ous:
+            self.delete_ou(org.management, data.draw(st.sampled_from(sorted(org.ous))))
+
+    # -- moving accounts ---------------------------------------------------------------------------
+
+    @rule(caller=st.sampled_from(ACTORS), account=st.sampled_from(ACTORS), data=st.data())
+    def move(self, caller: str, account: str, data: st.DataObject) -> None:
+        source, destination = data.draw(st.sampled_from(self.parents())), data.draw(st.sampled_from(self.parents()))
+        self._move(caller, account, source, destination)
+
+    @rule(data=st.data())
+    def management_moves(self, data: st.DataObject) -> None:
+        # Steer towards moves that can succeed: a member, from where it is.
+        org = self.managed(data)
+        if org is None:
+            return
+        account = data.draw(st.sampled_from(sorted(org.members)))
+        source = self.ref.accounts[account].parent
+        assert source is not None
+        elsewhere = [p for p in org.parent_ids() if p != source]
+        if not elsewhere:  # somewhere to go
+            created = self._create_ou(org.management, org.root, OU_NAMES[0], tagged=False)
+            elsewhere = [created] if isinstance(created, str) else []
+        self._move(org.management, account, source, data.draw(st.sampled_from([*elsewhere, source])))
+
+    def _move(self, caller: str, account: str, source: str, destination: str) -> None:
+        expected = self.ref.expect_move(caller, account, source, destination)
+        params = {"AccountId": account, "SourceParentId": source, "DestinationParentId": destination}
+        if self.call(expected, caller, "MoveAccount", **params) is not None:
+            self.ref.move(account, destination)
+
+    # -- tags ------------------------------------------------------------------------------------------
+
+    def resources(self) -> list[str]:
+        return [*ACTORS, *self.parents()]
+
+    @rule(
+        caller=st.sampled_from(ACTORS),
+        data=st.data(),
+        keys=st.lists(st.sampled_from(TAG_KEYS), unique=True, max_size=3),
+        value=st.sampled_from(["", "a", "b"]),
+        untag=st.booleans(),
+    )
+    def tag(self, caller: str, data: st.DataObject, keys: list[str], value: str, untag: bool) -> None:
+        self._tag(caller, data.draw(st.sampled_from(self.resources())), keys, value, untag)
+
+    @rule(
+        data=st.data(),
+        keys=st.lists(st.sampled_from(TAG_KEYS), unique=True, min_size=1, max_size=3),
+        value=st.sampled_from(["", "a", "b"]),
+        untag=st.booleans(),
+    )
+    def management_tags(self, data: st.DataObject, keys: list[str], value: str, untag: bool) -> None:
+        org = self.managed(data)
+        if org is not None:
+            resource = data.draw(st.sampled_from([*sorted(org.members), *org.parent_ids()]))
+            self._tag(org.management, resource, keys, value, untag)
+
+    def _tag(self, caller: str, resource: str, keys: list[str], value: str, untag: bool) -> None:
+        if untag:
+            expected = self.ref.expect_tags(caller, resource)
+            if self.call(expected, caller, "UntagResource", ResourceId=resource, TagKeys=keys) is not None:
+                self.ref.untag(caller, resource, keys)
+        else:
+            tags = {key: value for key in keys}
+            expected = self.ref.expect_tags(caller, resource, tags)
+            params = {"ResourceId": resource, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+            if self.call(expected, caller, "TagResource", **params) is not None:
+                self.ref.tag(caller, resource, tags)
+        listed = self.call(self.ref.expect_tags(caller, resource), caller, "ListTagsForResource", ResourceId=resource)
+        if listed is not None:
+            org = self.ref.org_of(caller)
+            assert org is not None
+            found = self.ref.tags_of(org, resource)
+            assert found is not None
+            assert listed["Tags"] == [{"Key": k, "Value": v} for k, v in found.items()]
+
+    # -- closing accounts ---------------------------------------------------------------------------
+
+    @rule(caller=st.sampled_from(ACTORS), account=st.sampled_from(ACTORS))
+    def close(self, caller: str, account: str) -> None:
+        if self.call(self.ref.expect_close(caller, account), caller, "CloseAccount", AccountId=account) is not None:
+            self.ref.close(account, self.now)
+
+    @rule(data=st.data())
+    def management_closes(self, data: st.DataObject) -> None:
+        org = self.managed(data)
+        if org is not None and len(org.members) > 1:
+            self.close(org.management, data.draw(st.sampled_from(sorted(org.members - {org.management}))))
+
+    @precondition(lambda self: any(a.closes_at is not None for a in self.ref.accounts.values()))
+    @rule(data=st.data(), nudge=st.sampled_from([dt.timedelta(0), dt.timedelta(seconds=-1)]))
+    def jump_to_a_closure_edge(self, data: st.DataObject, nudge: dt.timedelta) -> None:
+        # Land on (or just before) a closure completing, or a closed account's 90 days ending.
+        closing = sorted((a for a in self.ref.accounts.values() if a.closes_at is not None), key=lambda a: a.id)
+        account = data.draw(st.sampled_from(closing))
+        assert account.closes_at is not None
+        edges = [account.closes_at, account.closes_at + CLOSED_RETENTION]
+        self.move_clock(data.draw(st.sampled_from(edges)) + nudge - self.now)
+
+    # -- reading the tree -------------------------------------------------------------------------------
+
+    @rule(caller=st.sampled_from(ACTORS), data=st.data(), child_type=st.sampled_from(["ACCOUNT", "ORGANIZATIONAL_UNIT"]))
+    def list_children(self, caller: str, data: st.DataObject, child_type: str) -> None:
+        self._read(caller, data.draw(st.sampled_from(self.parents())), child_type)
+
+    def _read(self, caller: str, parent: str, child_type: str) -> None:
+        found = self.call(
+            self.ref.expect_parent(caller, parent), caller, "ListChildren", ParentId=parent, ChildType=child_type
+        )
+        if found is not None:
+            org = self.ref.org_of(caller)
+            assert org is not None
+            expected = (
+                self.ref.child_accounts(org, parent)
+                if child_type == "ACCOUNT"
+                else [ou.id for ou in self.ref.child_ous(org, parent)]
+            )
+            assert found["Children"] == [{"Id": i, "Type": child_type} for i in expected]
+
+    @rule(caller=st.sampled_from(ACTORS), data=st.data())
+    def list_parents(self, caller: str, data: st.DataObject) -> None:
+        self._parents(caller, data.draw(st.sampled_from([*ACTORS, *self.seen_ous, UNKNOWN_OU])))
+
+    def _parents(self, caller: str, child: str) -> None:
+        org = self.ref.org_of(caller)
+        expected = self.ref.expect_management(caller)
+        parent = None
+        if expected.ok and org is not None:
+            if child in org.members:
+                parent = self.ref.accounts[child].parent
+            elif child in org.ous:
+                parent = org.ous[child].parent
+            else:
+                expected = Expected("ChildNotFoundException")
+        found = self.call(expected, caller, "ListParents", ChildId=child)
+        if found is not None and org is not None:
+            kind = "ROOT" if parent == org.root else "ORGANIZATIONAL_UNIT"
+            assert found["Parents"] == [{"Id": parent, "Type": kind}]
+
+    @rule(data=st.data())
+    def management_reads_the_tree(self, data: st.DataObject) -> None:
+        org = self.managed(data)
+        if org is None:
+            return
+        parent = data.draw(st.sampled_from(org.parent_ids()))
+        self._read(org.management, parent, data.draw(st.sampled_from(["ACCOUNT", "ORGANIZATIONAL_UNIT"])))
+        self._parents(org.management, data.draw(st.sampled_from([*sorted(org.members), *org.ous])))
+
+    # -- invariants -------------------------------------------------------------------------------------
+
+    @invariant()
+    def tree_is_what_the_rules_say(self) -> None:
+        self.settle()
+        for org in sorted(self.ref.orgs.values(), key=lambda o: o.id):
+            client = self.client(org.management)  # a management account is never closed
+            placed: list[str] = []
+            for parent in org.parent_ids():
+                units = self._everything(client, "ListOrganizationalUnitsForParent", "OrganizationalUnits", ParentId=parent)
+                assert [u["Id"] for u in units] == [ou.id for ou in self.ref.child_ous(org, parent)], (org.id, parent)
+                for unit in units:
+                    assert unit["Name"] == org.ous[unit["Id"]].name
+                    if OU_HAS_PATH:
+                        assert unit["Path"] == self.ref.path_of(org, unit["Id"])
+                accounts = self._everything(client, "ListAccountsForParent", "Accounts", ParentId=parent)
+                assert [a["Id"] for a in accounts] == self.ref.child_accounts(org, parent), (org.id, parent)
+                for account in accounts:
+                    state = self.ref.accounts[account["Id"]].state
+                    assert account["Status"] == {"CLOSED": "SUSPENDED"}.get(state, state)
+                    if "State" in ACCOUNT_MEMBERS:
+                        assert account["State"] == state
+                    if "Paths" in ACCOUNT_MEMBERS:
+                        assert account["Paths"] == [f"{self.ref.path_of(org, parent)}{account['Id']}/"]
+                placed += [a["Id"] for a in accounts]
+            # Every member is in exactly one root or OU, and no OU is deeper than five.
+            assert sorted(placed) == sorted(org.members)
+            assert all(ou.depth <= 5 for ou in org.ous.values())
+            # The tags, as the snapshots show them (the tag rules read them through the API).
+            seen = self.sim.organization(org.id)
+            assert dict(seen.root.tags) == org.root_tags
+            assert {ou.id: dict(ou.tags) for ou in seen.organizational_units} == {o.id: o.tags for o in org.ous.values()}
+        for account in self.sim.accounts:
+            ref = self.ref.accounts.get(account.id)
+            if ref is not None:
+                assert (dict(account.tags), account.parent_id, account.state) == (ref.tags, ref.parent, ref.state), account.id
+
+
 def _examples(share: float) -> int:
     return int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", round(settings.default.max_examples * share)))
 
@@ -503,6 +841,10 @@ TestStateMachineTimeMachine.settings = settings(
 TestStateMachineFreezegun = FreezegunOrgMachine.TestCase
 TestStateMachineFreezegun.settings = settings(
     settings.default, max_examples=_examples(FREEZEGUN_EXAMPLES), stateful_step_count=STEPS
+)
+TestStateMachineTree = TreeMachine.TestCase
+TestStateMachineTree.settings = settings(
+    settings.default, max_examples=_examples(TREE_EXAMPLES), stateful_step_count=STEPS
 )
 
 

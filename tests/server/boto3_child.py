@@ -67,7 +67,7 @@ print(
                 "duplicate": error_of(
                     lambda: mgmt.invite_account_to_organization(Target={"Id": "333333333333", "Type": "ACCOUNT"})
                 ),
-                "unsimulated": error_of(lambda: mgmt.list_roots()),
+                "unsimulated": error_of(lambda: mgmt.create_gov_cloud_account(Email="gov@example.com", AccountName="Gov")),
             },
             "orgsim_imported": "orgsim" in sys.modules,
         }

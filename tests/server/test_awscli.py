@@ -141,8 +141,10 @@ def test_modeled_errors_exit_255_with_their_message(cli: CLI, sim: orgsim.Simula
     done = cli("organizations", "invite-account-to-organization", "--target", "Id=nope,Type=ACCOUNT", as_=mgmt, exit_code=255)
     _modeled_error(done, "InvalidInputException", "InviteAccountToOrganization")
     assert sim.calls.last.error_reason == "INVALID_PATTERN"
-    done = cli("organizations", "list-roots", as_=mgmt, exit_code=255)
-    assert "orgsim does not simulate Organizations.ListRoots" in _modeled_error(done, "NotImplemented", "ListRoots")
+    done = cli("organizations", "create-gov-cloud-account", "--email", "gov@example.com", "--account-name", "Gov", as_=mgmt, exit_code=255)
+    assert "orgsim does not simulate Organizations.CreateGovCloudAccount" in _modeled_error(
+        done, "NotImplemented", "CreateGovCloudAccount"
+    )
     forged = ReadOnlyCredentials(mgmt.access_key, "not-the-secret", None)
     done = cli("organizations", "list-accounts", as_=forged, exit_code=255)
     _modeled_error(done, "InvalidSignatureException", "ListAccounts")

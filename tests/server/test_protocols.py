@@ -423,10 +423,11 @@ def test_an_unknown_or_missing_action_is_refused_in_xml(app: Application, sim: o
 def test_an_operation_orgsim_does_not_simulate_is_501_naming_it(app: Application, sim: orgsim.Simulation) -> None:
     organizations = wsgi_client(app, "organizations", sim.credentials(MGMT))
     with pytest.raises(ClientError) as raised:
-        organizations.list_roots()
+        organizations.create_gov_cloud_account(Email="gov@example.com", AccountName="Gov")
     error = raised.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert error["Error"]["Code"] == "NotImplemented" and "Organizations.ListRoots" in error["Error"]["Message"]
+    assert error["Error"]["Code"] == "NotImplemented"
+    assert "Organizations.CreateGovCloudAccount" in error["Error"]["Message"]
     with pytest.raises(ClientError) as raised:
         wsgi_client(app, "sts", sim.credentials(MGMT)).get_session_token()
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501

@@ -155,20 +155,19 @@ def test_in_process_clients_made_while_serving_are_still_answered_in_process(
 def test_passthrough_to_moto_needs_clients_built_before_serving(network_attempts: list[str]) -> None:
     moto = pytest.importorskip("moto")
     with moto.mock_aws(), orgsim.simulate(passthrough=True) as sim:
-        before = boto3.client("organizations", region_name="us-east-1")
+        before = boto3.client("sts", region_name="us-east-1")
         with sim.serve() as server:
-            during = boto3.client("organizations", region_name="us-east-1")
-            during.create_organization()  # simulated: answered in-process
+            during = boto3.client("sts", region_name="us-east-1")
+            during.get_caller_identity()  # simulated: answered in-process
             # Left to moto, but pointed at the server: it goes over loopback to the server, not to
             # AWS (the suite's guard refuses botocore's HTTP send, so it stops there).
             with pytest.raises(AssertionError, match="tried to reach the network"):
-                during.list_roots()
+                during.get_session_token()
             assert network_attempts == [f"POST {server.endpoint_url}/"]
             network_attempts.clear()
-            # Built before serving: moto answers it (from its own world, which has no organization).
-            with pytest.raises(before.exceptions.AWSOrganizationsNotInUseException):
-                before.list_roots()
-        assert sim.calls.operations == ["CreateOrganization"]
+            # Built before serving: moto answers it.
+            assert before.get_session_token()["Credentials"]["AccessKeyId"]
+        assert sim.calls.operations == ["GetCallerIdentity"]
 
 
 # -- what a socket can do ---------------------------------------------------------------------------

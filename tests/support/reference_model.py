@@ -1,8 +1,11 @@
-"""A small reference model of the handshake rules, written from the spec, not from orgsim's code.
+"""A small reference model of the handshake rules and the organization tree, written from the specs,
+not from orgsim's code.
 
 It predicts the answer to every call the state machine makes: either an error (code and Reason) or
-success, and how the world changes. Spec sections: 5 (check order), 6.1-6.7 and 6.10 (operations),
-7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
+success, and how the world changes. Handshake spec sections: 5 (check order), 6.1-6.7 and 6.10
+(operations), 7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
+Structure spec sections 1-6: roots, OUs (depth 5, sibling names), MoveAccount's check order (S7),
+tags (S10), CloseAccount and what a closed account may do (S4, S5, S13-S15).
 
 Time semantics (behaviour.md, "When the clock goes back"): EXPIRED and the purge follow from the
 clock, and once the world has been brought to a moment (``settle``, before every call) what time did
@@ -20,6 +23,11 @@ from dataclasses import dataclass, field
 INVITE_LIFETIME = dt.timedelta(days=15)
 RETENTION = dt.timedelta(days=30)
 DAY = dt.timedelta(days=1)
+CLOSE_DELAY = dt.timedelta(seconds=5)
+CLOSED_RETENTION = dt.timedelta(days=90)
+MAX_DEPTH = 5
+MAX_TAGS = 50
+ACTIVE, PENDING_CLOSURE, CLOSED = "ACTIVE", "PENDING_CLOSURE", "CLOSED"
 
 OPEN, ACCEPTED, DECLINED, CANCELED, EXPIRED = "OPEN", "ACCEPTED", "DECLINED", "CANCELED", "EXPIRED"
 TERMINAL = frozenset({ACCEPTED, DECLINED, CANCELED, EXPIRED})
@@ -53,6 +61,22 @@ class RefAccount:
     id: str
     email: str
     org: str | None = None
+    #: The root or OU it is in, and when it arrived there (children are listed in arrival order).
+    parent: str | None = None
+    placed: int = 0
+    tags: dict[str, str] = field(default_factory=dict)
+    state: str = ACTIVE
+    closes_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+
+
+@dataclass
+class RefOU:
+    id: str
+    name: str
+    parent: str
+    depth: int
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +85,13 @@ class RefOrg:
     management: str
     feature_set: str
     members: set[str] = field(default_factory=set)
+    root: str = ""
+    root_tags: dict[str, str] = field(default_factory=dict)
+    #: In creation order.
+    ous: dict[str, RefOU] = field(default_factory=dict)
+
+    def parent_ids(self) -> list[str]:
+        return [self.root, *self.ous]
 
 
 @dataclass
@@ -72,6 +103,7 @@ class RefHandshake:
     notes: str | None
     feature_set: str
     requested: dt.datetime
+    tags: dict[str, str] = field(default_factory=dict)
     #: Set when a call ended it, or when the world was settled past its expiry (then EXPIRED).
     final: str | None = None
     ended: dt.datetime | None = None
@@ -115,11 +147,14 @@ class Reference:
         self.accounts: dict[str, RefAccount] = {}
         self.orgs: dict[str, RefOrg] = {}
         self.handshakes: dict[str, RefHandshake] = {}  # in creation order
+        self._placements = 0
 
     def settle(self, now: dt.datetime) -> None:
-        """The world brought up to ``now`` (every call, and every look at the world, does this first)."""
+        """The world brought up to ``now`` (every call, and every look at the world, does this first):
+        handshakes expire and are purged, closures complete and closed accounts leave."""
         for h in self.handshakes.values():
             h.settle(now)
+        self._settle_closures(now)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -221,6 +256,11 @@ class Reference:
             return fail("AWSOrganizationsNotInUseException")
         if org.management == caller:
             return fail("MasterCannotLeaveOrganizationException")
+        return self._may_leave(caller)
+
+    def _may_leave(self, account_id: str) -> Expected:
+        if self.accounts[account_id].state != ACTIVE:
+            return fail("ConstraintViolationException", "ACCOUNT_CANNOT_LEAVE_ORGANIZATION")
         return SUCCESS
 
     def expect_remove(self, caller: str, account_id: str) -> Expected:
@@ -231,7 +271,7 @@ class Reference:
             return fail("ConstraintViolationException", "ACCOUNT_CANNOT_LEAVE_ORGANIZATION")
         if account_id not in org.members:
             return fail("AccountNotFoundException")
-        return SUCCESS
+        return self._may_leave(account_id)
 
     def expect_describe_account(self, caller: str, account_id: str) -> Expected:
         org, refused = self._management(caller)
@@ -263,11 +303,18 @@ class Reference:
     # -- changes, applied after the service answered with success -------------------------------
 
     def invite(
-        self, handshake_id: str, caller: str, target_type: str, target_id: str, notes: str | None, now: dt.datetime
+        self,
+        handshake_id: str,
+        caller: str,
+        target_type: str,
+        target_id: str,
+        notes: str | None,
+        now: dt.datetime,
+        tags: dict[str, str] | None = None,
     ) -> RefHandshake:
         org = self.org_of(caller)
         assert org is not None
-        h = RefHandshake(handshake_id, org.id, target_type, target_id, notes, org.feature_set, now)
+        h = RefHandshake(handshake_id, org.id, target_type, target_id, notes, org.feature_set, now, dict(tags or {}))
         self.handshakes[handshake_id] = h
         return h
 
@@ -275,21 +322,32 @@ class Reference:
         h = self.handshakes[handshake_id]
         h.final, h.ended = TARGET_STATE[response], now
         if response == "accept":
-            self.orgs[h.org].members.add(caller)
-            self.accounts[caller].org = h.org
+            self._join(caller, self.orgs[h.org])
+            self.accounts[caller].tags = dict(h.tags)
+
+    def _join(self, account_id: str, org: RefOrg) -> None:
+        org.members.add(account_id)
+        account = self.accounts[account_id]
+        account.org = org.id
+        self._place(account, org.root)
+
+    def _place(self, account: RefAccount, parent: str) -> None:
+        self._placements += 1
+        account.parent, account.placed = parent, self._placements
 
     def leave(self, caller: str) -> None:
         org = self.org_of(caller)
         assert org is not None
         org.members.discard(caller)
-        self.accounts[caller].org = None
+        account = self.accounts[caller]
+        account.org, account.parent, account.tags = None, None, {}
 
     def remove(self, caller: str, account_id: str) -> None:
         self.leave(account_id)
 
-    def create_org(self, caller: str, org_id: str, feature_set: str) -> None:
-        self.orgs[org_id] = RefOrg(org_id, caller, feature_set, {caller})
-        self.accounts[caller].org = org_id
+    def create_org(self, caller: str, org_id: str, feature_set: str, root_id: str) -> None:
+        org = self.orgs[org_id] = RefOrg(org_id, caller, feature_set, root=root_id)
+        self._join(caller, org)
 
     def delete_org(self, caller: str, now: dt.datetime) -> None:
         org = self.org_of(caller)
@@ -298,7 +356,167 @@ class Reference:
             if h.final is None:  # open ones are canceled (expired ones are final already)
                 h.final, h.ended = CANCELED, now
         del self.orgs[org.id]
-        self.accounts[caller].org = None
+        account = self.accounts[caller]
+        account.org, account.parent, account.tags = None, None, {}
+
+
+    # -- the organization tree, tags and closing (structure spec) --------------------------------
+
+    def is_closed(self, account_id: str) -> bool:
+        """A closed account's every Organizations call is refused (S14)."""
+        account = self.accounts.get(account_id)
+        return account is not None and account.state == CLOSED
+
+    def _settle_closures(self, now: dt.datetime) -> None:
+        """Closures complete, and closed accounts leave 90 days later. Neither is undone when the
+        clock goes back."""
+        for account in self.accounts.values():
+            if account.state == PENDING_CLOSURE and account.closes_at is not None and account.closes_at <= now:
+                account.state, account.closed_at = CLOSED, account.closes_at
+            if (
+                account.state == CLOSED
+                and account.org is not None
+                and account.closed_at is not None
+                and account.closed_at + CLOSED_RETENTION <= now
+            ):
+                self.leave(account.id)
+
+    def _parent_exists(self, org: RefOrg, parent_id: str) -> bool:
+        return parent_id == org.root or parent_id in org.ous
+
+    def depth_of(self, org: RefOrg, parent_id: str) -> int:
+        return 0 if parent_id == org.root else org.ous[parent_id].depth
+
+    def child_ous(self, org: RefOrg, parent_id: str) -> list[RefOU]:
+        return [ou for ou in org.ous.values() if ou.parent == parent_id]
+
+    def child_accounts(self, org: RefOrg, parent_id: str) -> list[str]:
+        found = [self.accounts[a] for a in org.members if self.accounts[a].parent == parent_id]
+        return [a.id for a in sorted(found, key=lambda a: a.placed)]
+
+    def path_of(self, org: RefOrg, parent_id: str) -> str:
+        """``<org>/<root>/<ou>/.../`` of a root or OU."""
+        steps = []
+        while parent_id != org.root:
+            steps.append(parent_id)
+            parent_id = org.ous[parent_id].parent
+        return "/".join([org.id, org.root, *reversed(steps)]) + "/"
+
+    def expect_parent(self, caller: str, parent_id: str) -> Expected:
+        """The lists of a parent's children."""
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        return SUCCESS if self._parent_exists(org, parent_id) else fail("ParentNotFoundException")
+
+    def expect_create_ou(self, caller: str, parent_id: str, name: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if not self._parent_exists(org, parent_id):
+            return fail("ParentNotFoundException")
+        if any(ou.name == name for ou in self.child_ous(org, parent_id)):
+            return fail("DuplicateOrganizationalUnitException")
+        if self.depth_of(org, parent_id) + 1 > MAX_DEPTH:
+            return fail("ConstraintViolationException", "OU_DEPTH_LIMIT_EXCEEDED")
+        return SUCCESS
+
+    def create_ou(self, caller: str, ou_id: str, parent_id: str, name: str, tags: dict[str, str]) -> RefOU:
+        org = self.org_of(caller)
+        assert org is not None
+        ou = org.ous[ou_id] = RefOU(ou_id, name, parent_id, self.depth_of(org, parent_id) + 1, dict(tags))
+        return ou
+
+    def expect_delete_ou(self, caller: str, ou_id: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if ou_id not in org.ous:
+            return fail("OrganizationalUnitNotFoundException")
+        if self.child_ous(org, ou_id) or self.child_accounts(org, ou_id):
+            return fail("OrganizationalUnitNotEmptyException")
+        return SUCCESS
+
+    def delete_ou(self, caller: str, ou_id: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        del org.ous[ou_id]
+
+    def expect_move(self, caller: str, account_id: str, source: str, destination: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if account_id not in org.members:
+            return fail("AccountNotFoundException")
+        if not self._parent_exists(org, source):
+            return fail("SourceParentNotFoundException")
+        if not self._parent_exists(org, destination):
+            return fail("DestinationParentNotFoundException")
+        if self.accounts[account_id].parent != source:
+            return fail("SourceParentNotFoundException")
+        if destination == source:
+            return fail("DuplicateAccountException")
+        return SUCCESS
+
+    def move(self, account_id: str, destination: str) -> None:
+        self._place(self.accounts[account_id], destination)
+
+    def tags_of(self, org: RefOrg, resource_id: str) -> dict[str, str] | None:
+        if resource_id in org.members:
+            return self.accounts[resource_id].tags
+        if resource_id == org.root:
+            return org.root_tags
+        ou = org.ous.get(resource_id)
+        return None if ou is None else ou.tags
+
+    def expect_tags(self, caller: str, resource_id: str, adding: dict[str, str] | None = None) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        found = self.tags_of(org, resource_id)
+        if found is None:
+            return fail("TargetNotFoundException")
+        if adding is not None and len(found.keys() | adding.keys()) > MAX_TAGS:
+            return fail("ConstraintViolationException", "MAX_TAG_LIMIT_EXCEEDED")
+        return SUCCESS
+
+    def tag(self, caller: str, resource_id: str, tags: dict[str, str]) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        found = self.tags_of(org, resource_id)
+        assert found is not None
+        found.update(tags)
+
+    def untag(self, caller: str, resource_id: str, keys: list[str]) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        found = self.tags_of(org, resource_id)
+        assert found is not None
+        for key in keys:
+            found.pop(key, None)
+
+    def expect_close(self, caller: str, account_id: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if org.feature_set != "ALL":
+            return fail("ConstraintViolationException", "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE")
+        if account_id not in org.members:
+            return fail("AccountNotFoundException")
+        if account_id == org.management:
+            return fail("ConstraintViolationException", "CANNOT_CLOSE_MANAGEMENT_ACCOUNT")
+        state = self.accounts[account_id].state
+        if state == CLOSED:
+            return fail("AccountAlreadyClosedException")
+        if state == PENDING_CLOSURE:
+            return fail("ConflictException")
+        if sum(1 for a in org.members if self.accounts[a].state == PENDING_CLOSURE) >= 3:
+            return fail("ConstraintViolationException", "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED")
+        return SUCCESS
+
+    def close(self, account_id: str, now: dt.datetime) -> None:
+        account = self.accounts[account_id]
+        account.state, account.closes_at = PENDING_CLOSURE, now + CLOSE_DELAY
 
 
 def _listed(handshakes: Iterable[RefHandshake]) -> list[RefHandshake]:

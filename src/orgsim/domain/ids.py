@@ -40,6 +40,10 @@ class IdGenerator:
     def root_id(self) -> str:
         return "r-" + self._pick(_LOWER_ALNUM, 4)
 
+    def organizational_unit_id(self, root_id: str) -> str:
+        """``ou-`` + the root id without ``r-`` + ``-`` + 8 random characters."""
+        return f"ou-{root_id[2:]}-{self._pick(_LOWER_ALNUM, 8)}"
+
     def account_id(self) -> str:
         return str(self._rng.randrange(100_000_000_000, 1_000_000_000_000))
 

@@ -1,10 +1,13 @@
-"""Accounts, organizations and handshakes as plain records, and the constants they use."""
+"""Accounts, organizations, their roots and organizational units, and handshakes as plain records,
+and the constants they use."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
+
+from .ordered import OrderedIds
 
 _TIME_ORIGIN: Final = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -40,6 +43,27 @@ IN_PROGRESS: Final = "IN_PROGRESS"
 SUCCEEDED: Final = "SUCCEEDED"
 FAILED: Final = "FAILED"
 
+# Account states (the ``State`` member; ``Status`` is derived from it, see ``STATUS_OF``).
+ACTIVE: Final = "ACTIVE"
+PENDING_CLOSURE: Final = "PENDING_CLOSURE"
+CLOSED: Final = "CLOSED"
+SUSPENDED: Final = "SUSPENDED"
+PENDING_ACTIVATION: Final = "PENDING_ACTIVATION"
+#: States in which an account can no longer act (behaviour.md, "Closing accounts").
+CLOSED_STATES: Final = frozenset({CLOSED, SUSPENDED})
+#: The older ``Status`` member, for each ``State``: a closed account shows SUSPENDED there.
+STATUS_OF: Final = {
+    ACTIVE: ACTIVE,
+    PENDING_ACTIVATION: ACTIVE,
+    PENDING_CLOSURE: PENDING_CLOSURE,
+    CLOSED: SUSPENDED,
+    SUSPENDED: SUSPENDED,
+}
+
+# Kinds of parent and child in the organization tree (wire values).
+ROOT: Final = "ROOT"
+ORGANIZATIONAL_UNIT: Final = "ORGANIZATIONAL_UNIT"
+
 #: Terminal handshakes stay visible this long after entering their terminal state (behaviour.md, "Time").
 RETENTION: Final = dt.timedelta(days=30)
 #: How long an invitation, and a request to enable all features, stay live (behaviour.md, "Time").
@@ -52,7 +76,7 @@ Tags = tuple[tuple[str, str], ...]
 class Change(NamedTuple):
     """One state transition a call made, as it happened: ``Change("h-…", "OPEN", "ACCEPTED")``."""
 
-    #: The id of what changed (a handshake id).
+    #: The id of what changed: a handshake id, or an account id for an account's ``State``.
     id: str
     before: str
     after: str
@@ -73,6 +97,62 @@ class Account:
     #: Increases with every join; lists of members are ordered by it.
     join_seq: int = 0
     tags: dict[str, str] = field(default_factory=dict)
+    #: The root or OU the account is in while it is a member; None otherwise.
+    parent_id: str | None = None
+    #: The ``State`` member: ACTIVE until it is closed (behaviour.md, "Closing accounts").
+    state: str = ACTIVE
+    #: When CloseAccount was accepted for it, when the closure completes (PENDING_CLOSURE until
+    #: then) and when it completed (CLOSED since).
+    close_requested_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    #: When a closed account left its organization for good, 90 days after it closed.
+    purged_at: dt.datetime | None = None
+
+
+@dataclass(eq=False)
+class Children:
+    """The direct children of a root or an OU, each in the order it arrived there (the index of
+    children per parent; the parent per child is the child's own ``parent_id``)."""
+
+    accounts: OrderedIds = field(default_factory=OrderedIds)
+    organizational_units: OrderedIds = field(default_factory=OrderedIds)
+    #: The child OUs' names, each to its OU's id: names are unique among siblings.
+    names: dict[str, str] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not self.accounts and not self.organizational_units
+
+
+@dataclass(eq=False)
+class Root:
+    """The one root of an organization, created with it."""
+
+    id: str
+    arn: str
+    #: ``<org-id>/<root-id>/``: where the paths of everything below it start.
+    path: str
+    name: str = "Root"
+    #: The policy types enabled on the root, by type, with their status, in the order enabled.
+    policy_types: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    children: Children = field(default_factory=Children)
+
+
+@dataclass(eq=False)
+class OrganizationalUnit:
+    """An OU. It never moves (the API has no call for that), so its depth and path are fixed."""
+
+    id: str
+    arn: str
+    name: str
+    parent_id: str
+    #: 1 for an OU directly under the root.
+    depth: int
+    #: ``<org-id>/<root-id>/<ou-id>/.../<ou-id>/``, its own id last.
+    path: str
+    tags: dict[str, str] = field(default_factory=dict)
+    children: Children = field(default_factory=Children)
 
 
 @dataclass(eq=False)
@@ -82,8 +162,14 @@ class Organization:
     root_id: str
     feature_set: str
     management_account_id: str
+    root: Root
     #: Member account ids (the management account included) in the order they joined.
     members: dict[str, None] = field(default_factory=dict)
+    #: Every OU, by id, in creation order.
+    organizational_units: dict[str, OrganizationalUnit] = field(default_factory=dict)
+    #: Members in PENDING_CLOSURE, and when each CloseAccount was accepted (in time order).
+    closing: dict[str, None] = field(default_factory=dict)
+    closure_requests: list[dt.datetime] = field(default_factory=list)
     #: Handshakes the organization sent, in list order (``Handshake.order_key``).
     handshakes: list[Handshake] = field(default_factory=list)
     #: CreateAccount requests the organization made, in creation order.

@@ -48,6 +48,10 @@ class World:
         #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
         self.account_requests: dict[str, AccountRequest] = {}
         self.pending_account_requests: list[AccountRequest] = []
+        #: Accounts in PENDING_CLOSURE in the order their closure completes, and closed accounts in
+        #: the order they leave their organization for good (``closing``).
+        self.pending_closures: list[Account] = []
+        self.pending_purges: list[Account] = []
         #: One instance of each distinct immutable resource tree that handshakes share.
         self.shared_resources: dict[Resource, Resource] = {}
         #: When time next does something to a handshake, earliest first: ``(when, handshake id)``. Each
@@ -127,6 +131,13 @@ class World:
         """Something is due for ``handshake`` at ``at`` (see ``handshake_timers``)."""
         heapq.heappush(self.handshake_timers, (at, handshake.id))
         self.wake(at)
+
+    def set_state(self, account: Account, state: str) -> None:
+        """Put an account into another ``State``, noting the change."""
+        before = account.state
+        account.state = state
+        if before != state:
+            self.changes.append(Change(account.id, before, state))
 
     def take_changes(self) -> tuple[Change, ...]:
         """The changes noted since the last call of this, oldest first; forgets them."""

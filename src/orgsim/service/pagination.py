@@ -8,7 +8,7 @@ import binascii
 import hashlib
 import hmac
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from ..domain.errors import Rejected, invalid_input
@@ -77,6 +77,17 @@ class PageRequest(NamedTuple):
         """The page, what it shows, and the NextToken to send (None on the last page). See ``page``."""
         kept, shown, more = page(items, position, self.after, self.limit, show)
         return kept, shown, None if more is None else tokens.mint(self.scope, more)
+
+
+    def take(self, tokens: Tokens, items: Iterator[T], position: Callable[[T], str]) -> tuple[list[T], str | None]:
+        """The page from ``items``, which start right after the request's position (an index gives
+        them from there), and the NextToken to send (None when nothing is left)."""
+        kept: list[T] = []
+        for item in items:
+            if len(kept) == self.limit:
+                return kept, tokens.mint(self.scope, position(kept[-1]))
+            kept.append(item)
+        return kept, None
 
 
 def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:

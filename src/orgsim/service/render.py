@@ -13,7 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..domain.model import ALL, Account, Handshake, Organization, Resource
+from ..domain import tree
+from ..domain.model import (
+    ALL,
+    ORGANIZATIONAL_UNIT,
+    ROOT,
+    STATUS_OF,
+    Account,
+    Handshake,
+    Organization,
+    OrganizationalUnit,
+    Resource,
+)
 from ..domain.store import World
 from .botocore_model import member_names
 from .context import Output
@@ -104,12 +115,38 @@ def account(a: Account, org: Organization) -> dict[str, Any]:
         "Arn": account_arn(org, a.id),
         "Email": a.email,
         "Name": a.name,
-        "Status": "ACTIVE",
-        "State": "ACTIVE",
-        "Paths": [f"{org.id}/{org.root_id}/{a.id}/"],
+        "Status": STATUS_OF[a.state],
+        "State": a.state,
+        "Paths": [tree.account_path(org, a)],
         "JoinedMethod": a.joined_method,
         "JoinedTimestamp": a.joined_at,
     }
     # Older botocore models lack State and Paths: answer with what the installed model knows.
     known = member_names("organizations", "Account")
     return {k: v for k, v in full.items() if k in known}
+
+
+def root(org: Organization) -> dict[str, Any]:
+    r = org.root
+    return {
+        "Id": r.id,
+        "Arn": r.arn,
+        "Name": r.name,
+        "PolicyTypes": [{"Type": kind, "Status": status} for kind, status in r.policy_types.items()],
+    }
+
+
+def organizational_unit(ou: OrganizationalUnit) -> dict[str, Any]:
+    out = {"Id": ou.id, "Arn": ou.arn, "Name": ou.name}
+    # Older botocore models lack Path.
+    if "Path" in member_names("organizations", "OrganizationalUnit"):
+        out["Path"] = ou.path
+    return out
+
+
+def parent(p: tree.Parent) -> dict[str, Any]:
+    return {"Id": p.id, "Type": ORGANIZATIONAL_UNIT if isinstance(p, OrganizationalUnit) else ROOT}
+
+
+def tags(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in pairs]

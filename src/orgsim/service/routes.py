@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .context import Handler
-from .operations import accounts, handshakes, organizations, sts
+from .operations import accounts, handshakes, organizations, sts, tags, tree
 from .validation import Check, validator
 
 HANDLERS: Mapping[str, Mapping[str, Handler]] = {
@@ -34,10 +34,25 @@ HANDLERS: Mapping[str, Mapping[str, Handler]] = {
         "CreateAccount": accounts.create_account,
         "DescribeCreateAccountStatus": accounts.describe_create_account_status,
         "ListCreateAccountStatus": accounts.list_create_account_status,
+        "CloseAccount": accounts.close_account,
+        "ListRoots": tree.list_roots,
+        "CreateOrganizationalUnit": tree.create_organizational_unit,
+        "UpdateOrganizationalUnit": tree.update_organizational_unit,
+        "DeleteOrganizationalUnit": tree.delete_organizational_unit,
+        "DescribeOrganizationalUnit": tree.describe_organizational_unit,
+        "ListOrganizationalUnitsForParent": tree.list_organizational_units_for_parent,
+        "ListChildren": tree.list_children,
+        "ListParents": tree.list_parents,
+        "ListAccountsForParent": tree.list_accounts_for_parent,
+        "MoveAccount": tree.move_account,
+        "TagResource": tags.tag_resource,
+        "UntagResource": tags.untag_resource,
+        "ListTagsForResource": tags.list_tags_for_resource,
     },
     "sts": {
         "GetCallerIdentity": sts.get_caller_identity,
         "AssumeRole": sts.assume_role,
+        "AssumeRoleWithWebIdentity": sts.assume_role_with_web_identity,
     },
 }
 

@@ -1,10 +1,10 @@
-"""Accounts of an organization: listing, describing, leaving and removing, and CreateAccount."""
+"""Accounts of an organization: listing, describing, leaving and removing, CreateAccount and CloseAccount."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...domain import account_creation, membership
+from ...domain import account_creation, closing, membership
 from ...domain.model import IN_PROGRESS, AccountRequest
 from .. import inputs, render
 from ..context import Call, Output, Params
@@ -34,6 +34,11 @@ def leave_organization(call: Call, params: Params) -> Output:
 
 def remove_account(call: Call, params: Params) -> Output:
     membership.remove(call.world, call.caller, params["AccountId"], call.now)
+    return {}
+
+
+def close_account(call: Call, params: Params) -> Output:
+    closing.close_account(call.world, call.caller, params["AccountId"], call.now)
     return {}
 
 
