@@ -21,6 +21,12 @@ class Limits:
     create_account_delay_seconds: float = 5.0
     #: Days a created account must stay in its organization before it can leave or be removed.
     created_account_wait_days: float = 7.0
+    #: Billing transfers an organization's management account may have sent and not lost: open
+    #: invitations and accepted transfers count (AWS's own default is 0, raised on request up to 1,000).
+    max_inbound_transfers: int = 1000
+    #: The longest chain of accepted billing transfers (A pays for B, which pays for C: 2). AWS allows 1
+    #: by default and up to 2 on request.
+    max_transfer_chain_length: int = 1
 
     @property
     def create_account_delay(self) -> dt.timedelta:

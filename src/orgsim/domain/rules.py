@@ -12,15 +12,16 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from . import account_creation, all_features, invitations
+from . import account_creation, all_features, invitations, transfers
 from .handshakes import ResponseRules
-from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, Account, Organization
+from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, TRANSFER_RESPONSIBILITY, Account, Organization
 from .store import World
 
 #: Completes what is due by ``now``; returns when it next has work (None: nothing waits).
 Settle = Callable[[World, dt.datetime], dt.datetime | None]
 MemberStep = Callable[[World, Account, Organization, dt.datetime], None]
 InviteCheck = Callable[[World, Organization, dt.datetime], None]
+OrganizationCheck = Callable[[World, Organization, dt.datetime], None]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Rules:
     invite_checks: tuple[InviteCheck, ...]
     #: How each handshake action is answered (accept, decline, cancel).
     answers: Mapping[str, ResponseRules]
+    #: Checks before an organization is deleted, after it was found empty; each may refuse.
+    delete_checks: tuple[OrganizationCheck, ...]
 
 
 def standard() -> Rules:
@@ -48,5 +51,7 @@ def standard() -> Rules:
             INVITE: invitations.InviteRules(),
             ENABLE_ALL_FEATURES: all_features.EnableAllFeaturesRules(),
             APPROVE_ALL_FEATURES: all_features.ApproveAllFeaturesRules(),
+            TRANSFER_RESPONSIBILITY: transfers.TransferRules(),
         },
+        delete_checks=(transfers.refuse_deletion_while_in_progress,),
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .ids import IdGenerator, is_account_id
 from .limits import Limits
-from .model import Account, AccountRequest, Change, Handshake, Organization, Resource
+from .model import Account, AccountRequest, Change, Handshake, Organization, Resource, ResponsibilityTransfer
 
 if TYPE_CHECKING:
     from .rules import Rules
@@ -37,6 +37,11 @@ class World:
         self.pending_account_requests: list[AccountRequest] = []
         #: One instance of each distinct immutable resource tree that handshakes share.
         self.shared_resources: dict[Resource, Resource] = {}
+        #: Responsibility transfers by id, and by the organization on each side in list order
+        #: (``order_key``): the inviter's (inbound) and the source's (outbound).
+        self.transfers: dict[str, ResponsibilityTransfer] = {}
+        self.inbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
+        self.outbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
         #: The earliest time some work completes with time (see ``settle``); None: none is waiting.
@@ -79,6 +84,11 @@ class World:
         handshake.ended_at = now
         if before != state:
             self.changes.append(Change(handshake.id, before, state))
+
+    def note(self, record_id: str, before: str, after: str) -> None:
+        """Note a transition of a record other than a handshake (a transfer's status)."""
+        if before != after:
+            self.changes.append(Change(record_id, before, after))
 
     def take_changes(self) -> tuple[Change, ...]:
         """The changes noted since the last call of this, oldest first; forgets them."""
@@ -159,6 +169,18 @@ class World:
         elif handshake.recipient_email is not None:
             insort(self.received_by_email.setdefault(handshake.recipient_email, []), handshake, key=_order)
 
+    # -- responsibility transfers ----------------------------------------------------------
+
+    def store_transfer(self, transfer: ResponsibilityTransfer) -> None:
+        """Record a new transfer in both organizations' lists, kept sorted by ``order_key``."""
+        self.transfers[transfer.id] = transfer
+        insort(self.inbound_transfers.setdefault(transfer.inviter_org_id, []), transfer, key=_transfer_order)
+        insort(self.outbound_transfers.setdefault(transfer.source_org_id, []), transfer, key=_transfer_order)
+
 
 def _order(handshake: Handshake) -> str:
     return handshake.order_key
+
+
+def _transfer_order(transfer: ResponsibilityTransfer) -> str:
+    return transfer.order_key
