@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
+from .exceptions import (
+    BotocoreTooOld,
+    NoActiveSimulation,
+    OrgsimError,
+    RealAWSRequestBlocked,
+    UnsimulatedOperation,
+)
 
 if TYPE_CHECKING:
     from .adapters.botocore import install, patch_client
@@ -16,10 +22,11 @@ if TYPE_CHECKING:
     from .service.call_log import CallList, CallLog, RecordedCall
     from .service.faults import Fault
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, Party
+    from .snapshots import Account, Handshake, Organization, Party, Transfer
 
 __all__ = [
     "Account",
+    "BotocoreTooOld",
     "CallList",
     "CallLog",
     "Change",
@@ -35,6 +42,7 @@ __all__ = [
     "RecordedCall",
     "SeededOrganization",
     "Simulation",
+    "Transfer",
     "UnsimulatedOperation",
     "current",
     "install",
@@ -62,6 +70,7 @@ _LAZY: dict[str, str] = {
     "Handshake": ".snapshots",
     "Organization": ".snapshots",
     "Party": ".snapshots",
+    "Transfer": ".snapshots",
 }
 
 

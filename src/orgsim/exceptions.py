@@ -37,3 +37,8 @@ class RealAWSRequestBlocked(OrgsimError):
         )
         self.method = method
         self.url = url
+
+
+class BotocoreTooOld(OrgsimError, RuntimeError):
+    """Something orgsim was asked for needs operations that the installed botocore's model lacks
+    (billing transfers need botocore 1.41.1 or newer). The message names the version needed."""

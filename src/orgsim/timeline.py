@@ -13,15 +13,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .service.call_log import RecordedCall
-from .snapshots import Handshake
+from .snapshots import Handshake, Transfer
 
 Names = Mapping[str, str]
 
 
 class TimeEvent(NamedTuple):
-    """Something the clock did to a handshake: it expired, or the API stopped showing it."""
+    """Something the clock did to a handshake or a transfer: it expired, or the API stopped showing it."""
 
     time: dt.datetime
+    #: The handshake's id, or the transfer's.
     handshake_id: str
     before: str
     after: str
@@ -39,6 +40,17 @@ def time_events(handshakes: Iterable[Handshake]) -> list[TimeEvent]:
             events.append(TimeEvent(h.expiration_timestamp, h.id, h.expired_from, "EXPIRED"))
         if h.purged and h.purge_timestamp is not None:
             events.append(TimeEvent(h.purge_timestamp, h.id, h.state, "gone"))
+    return sorted(events)
+
+
+def transfer_events(transfers: Iterable[Transfer]) -> list[TimeEvent]:
+    """Expiries of transfer invitations and purges among ``transfers`` (snapshots), in time order."""
+    events = []
+    for t in transfers:
+        if t.status == "EXPIRED":
+            events.append(TimeEvent(t.expiration_timestamp, t.id, "REQUESTED", "EXPIRED"))
+        if t.purged and t.purge_timestamp is not None:
+            events.append(TimeEvent(t.purge_timestamp, t.id, t.status, "gone"))
     return sorted(events)
 
 
@@ -82,7 +94,7 @@ def entry_line(item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime
 def line(call: RecordedCall, names: Names, origin: dt.datetime | None = None) -> str:
     """The line for ``call``."""
     caller = f"{call.account_id} {names.get(call.account_id, '')}"
-    return _row(call.time, caller, call.operation, call.handshake_id or "-", outcome(call), origin)
+    return _row(call.time, caller, call.operation, call.handshake_id or call.transfer_id or "-", outcome(call), origin)
 
 
 def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str, origin: dt.datetime | None) -> str:
@@ -92,7 +104,7 @@ def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str
 
 def outcome(call: RecordedCall) -> str:
     """What the call did, in a few words: the transitions it made to other handshakes, then its own."""
-    own = call.handshake_id
+    own = call.handshake_id or call.transfer_id
     others = [f"{c.id} {c.before} -> {c.after}; " for c in call.changes if c.id != own]
     mine = next((f"{c.before} -> {c.after}" for c in call.changes if c.id == own), None)
     return "".join(others) + _summary(call, mine)
@@ -112,6 +124,11 @@ def _summary(call: RecordedCall, change: str | None) -> str:
     if "Handshakes" in output:
         count = len(output["Handshakes"])
         return f"{count} handshake{'s' if count != 1 else ''}"
+    if "ResponsibilityTransfers" in output:
+        count = len(output["ResponsibilityTransfers"])
+        return f"{count} transfer{'s' if count != 1 else ''}"
+    if "ResponsibilityTransfer" in output:
+        return str(output["ResponsibilityTransfer"].get("Status"))
     if "Organization" in output:
         org = output["Organization"]
         return f"organization {org.get('Id')} ({org.get('FeatureSet')})"

@@ -53,7 +53,8 @@ def test_the_standard_rules_list_every_rule() -> None:
     assert standard.leave_checks == (account_creation.check_wait_period,)
     assert [step.__name__ for step in standard.after_leave] == ["member_left"]
     assert [check.__name__ for check in standard.invite_checks] == ["refuse_invites_while_pending"]
-    assert set(standard.answers) == {"INVITE", "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES"}
+    assert set(standard.answers) == {"INVITE", "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES", "TRANSFER_RESPONSIBILITY"}
+    assert [check.__name__ for check in standard.delete_checks] == ["refuse_deletion_while_in_progress"]
 
 
 def test_a_created_account_waits_before_it_may_leave(world: World) -> None:
