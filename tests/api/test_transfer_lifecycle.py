@@ -525,6 +525,9 @@ def test_a_source_that_deleted_its_organization_cannot_accept_a_revived_invitati
     empty.source.create_organization()
     with aws_error(empty.source, "AccessDeniedException"):
         empty.source.accept_handshake(HandshakeId=handshake["Id"])
+    empty.source.delete_organization()
+    empty.source.decline_handshake(HandshakeId=handshake["Id"])  # saying no takes no organization
+    assert empty.sim.transfer(transfer_id(handshake)).status == "DECLINED"
 
 
 # -- tags, faults, the call log --------------------------------------------------------------------

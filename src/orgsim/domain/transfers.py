@@ -318,11 +318,15 @@ def check_chain(world: World, inviter_org_id: str, source_org_id: str, now: dt.d
 
 class TransferRules(ResponseRules):
     """The source's management account accepts or declines; the inviter's cancels. The transfer
-    follows the handshake, and accepting attaches the invitation's tags to it."""
+    follows the handshake, and accepting attaches the invitation's tags to it.
+
+    Accepting takes the management account of the organization invited; declining only the
+    recipient (an account whose organization is gone may still say no).
+    """
 
     def check_party(self, answer: Answer) -> None:
         super().check_party(answer)
-        if answer.response == "cancel":
+        if answer.response != "accept":
             return
         transfer, caller = transfer_of(answer.world, answer.handshake), answer.caller
         if caller.org_id is None:
