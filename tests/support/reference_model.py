@@ -436,12 +436,11 @@ class Reference:
             return fail("HandshakeConstraintViolationException", "SOURCE_AND_TARGET_CANNOT_MATCH")
         if source_org is None or source_org.management != target:
             return fail("HandshakeConstraintViolationException", "TARGET_ACCOUNT_VALIDATION_FAILURE")
-        for t in self.inbound(org.id):
-            if t.source_org == source_org.id:
-                if t.status(now) == REQUESTED:
-                    return fail("DuplicateHandshakeException")
-                if t.status(now) == ACCEPTED:
-                    return fail("HandshakeConstraintViolationException", "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS")
+        between = [t for t in self.inbound(org.id) if t.source_org == source_org.id]
+        if any(t.status(now) == REQUESTED for t in between):
+            return fail("DuplicateHandshakeException")
+        if any(t.status(now) == ACCEPTED for t in between):
+            return fail("HandshakeConstraintViolationException", "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS")
         if sum(1 for t in self.inbound(org.id) if t.status(now) in (REQUESTED, ACCEPTED)) >= self.max_inbound_transfers:
             return fail("ConstraintViolationException", "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION")
         if self.chain_refused(org.id, source_org.id, now):

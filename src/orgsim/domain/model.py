@@ -265,10 +265,3 @@ class ResponsibilityTransfer:
         """The status responses show at ``now``; None once it is past its retention period."""
         until = self.visible_until(now)
         return self.status(now) if until is None or now < until else None
-
-    def in_progress(self, now: dt.datetime) -> bool:
-        """An invitation still open, an accepted transfer, or a withdrawn one before its EndTimestamp."""
-        status = self.status(now)
-        if status == WITHDRAWN:
-            return self.end is not None and now <= self.end
-        return status in (REQUESTED, ACCEPTED)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import insort
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .ids import IdGenerator, is_account_id
@@ -42,6 +43,8 @@ class World:
         self.transfers: dict[str, ResponsibilityTransfer] = {}
         self.inbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
         self.outbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
+        #: What each organization's transfers stand at now, by organization id (see ``transfers_of``).
+        self.transfer_standing: dict[str, TransferStanding] = {}
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
         #: The earliest time some work completes with time (see ``settle``); None: none is waiting.
@@ -172,10 +175,38 @@ class World:
     # -- responsibility transfers ----------------------------------------------------------
 
     def store_transfer(self, transfer: ResponsibilityTransfer) -> None:
-        """Record a new transfer in both organizations' lists, kept sorted by ``order_key``."""
+        """Record a new transfer in both organizations' lists, kept sorted by ``order_key``, and
+        among the invitations each side has open."""
         self.transfers[transfer.id] = transfer
         insort(self.inbound_transfers.setdefault(transfer.inviter_org_id, []), transfer, key=_transfer_order)
         insort(self.outbound_transfers.setdefault(transfer.source_org_id, []), transfer, key=_transfer_order)
+        insort(self.transfers_of(transfer.inviter_org_id).sent, transfer, key=_by_expiry)
+        insort(self.transfers_of(transfer.source_org_id).received, transfer, key=_by_expiry)
+
+    def transfers_of(self, org_id: str) -> TransferStanding:
+        """What the organization's billing transfers stand at."""
+        found = self.transfer_standing.get(org_id)
+        if found is None:
+            found = self.transfer_standing[org_id] = TransferStanding()
+        return found
+
+
+@dataclass(eq=False)
+class TransferStanding:
+    """One organization's billing transfers as the rules ask about them, so that no rule walks the
+    organization's whole history (behaviour.md, "Billing transfers")."""
+
+    #: Invitations it sent and received that nobody answered, by expiry (expired ones included:
+    #: moving the clock back opens them again).
+    sent: list[ResponsibilityTransfer] = field(default_factory=list)
+    received: list[ResponsibilityTransfer] = field(default_factory=list)
+    #: Its accepted transfers as the payer, by id, and the accepted transfer that pays for it.
+    paying_for: dict[str, ResponsibilityTransfer] = field(default_factory=dict)
+    paid_by: ResponsibilityTransfer | None = None
+    #: The accepted transfers that end at it, directly or through chains.
+    paid_through: int = 0
+    #: The latest end date of its withdrawn transfers, either side.
+    withdrawn_until: dt.datetime | None = None
 
 
 def _order(handshake: Handshake) -> str:
@@ -184,3 +215,7 @@ def _order(handshake: Handshake) -> str:
 
 def _transfer_order(transfer: ResponsibilityTransfer) -> str:
     return transfer.order_key
+
+
+def _by_expiry(transfer: ResponsibilityTransfer) -> tuple[dt.datetime, str]:
+    return transfer.expires_at, transfer.order_key

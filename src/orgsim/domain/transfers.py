@@ -14,7 +14,8 @@ month and ends at 23:59:59.999 on the last day of one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 from typing import Final, Literal
 
 from . import errors
@@ -163,24 +164,22 @@ def invite(
             "TARGET_ACCOUNT_VALIDATION_FAILURE",
             "Billing transfer is not available for this account: invite the management account of an organization.",
         )
-    for earlier in world.inbound_transfers.get(org.id, ()):
-        if earlier.source_org_id == source_org.id:
-            status = earlier.status(now)
-            if status == REQUESTED:
-                raise Rejected(
-                    "DuplicateHandshakeException",
-                    "An open billing transfer invitation to this organization already exists.",
-                )
-            if status == ACCEPTED:
-                raise errors.handshake_constraint(
-                    "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS", "You cannot perform this operation with the current transfer."
-                )
-    if inbound_used(world, org, now) >= world.limits.max_inbound_transfers:
+    pending = open_invitations(world.transfers_of(org.id).sent, now)
+    if any(t.source_org_id == source_org.id for t in pending):
+        raise Rejected(
+            "DuplicateHandshakeException", "An open billing transfer invitation to this organization already exists."
+        )
+    payer = world.transfers_of(source_org.id).paid_by
+    if payer is not None and payer.inviter_org_id == org.id:
+        raise errors.handshake_constraint(
+            "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS", "You cannot perform this operation with the current transfer."
+        )
+    if len(pending) + len(world.transfers_of(org.id).paying_for) >= world.limits.max_inbound_transfers:
         raise errors.constraint(
             "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION",
             "You have reached the number of billing transfers you can manage (inbound).",
         )
-    check_chain(world, org.id, source_org.id, now)
+    check_chain(world, org.id, source_org.id)
 
     transfer_id = world.ids.transfer_id()
     while transfer_id in world.transfers:
@@ -251,66 +250,71 @@ def transfer_of(world: World, handshake: Handshake) -> ResponsibilityTransfer:
 # -- quotas and chains ------------------------------------------------------------------------
 
 
-def inbound_used(world: World, org: Organization, now: dt.datetime) -> int:
-    """What counts against ``max_inbound_transfers``: the organization's open invitations and the
-    accepted transfers it pays for."""
-    return sum(1 for t in world.inbound_transfers.get(org.id, ()) if t.status(now) in (REQUESTED, ACCEPTED))
+def open_invitations(unanswered: list[ResponsibilityTransfer], now: dt.datetime) -> list[ResponsibilityTransfer]:
+    """The invitations among ``unanswered`` (sorted by expiry) still open at ``now``."""
+    start = bisect_right(unanswered, now, key=_expiry)
+    return [t for t in unanswered[start:] if t.status(now) == REQUESTED]
 
 
-def payer_of(world: World, org_id: str, now: dt.datetime) -> str | None:
-    """The organization that pays ``org_id``'s bill through an accepted transfer, if any."""
-    for transfer in world.outbound_transfers.get(org_id, ()):
-        if transfer.status(now) == ACCEPTED:
-            return transfer.inviter_org_id
-    return None
+def _expiry(transfer: ResponsibilityTransfer) -> dt.datetime:
+    return transfer.expires_at
 
 
-def _payers(world: World, org_id: str, now: dt.datetime) -> list[str]:
+def _payers(world: World, org_id: str) -> list[str]:
     """The organizations above ``org_id``: its payer, the payer's payer, and so on."""
     found: list[str] = []
-    current: str | None = org_id
-    while True:
-        current = payer_of(world, current, now) if current is not None else None
-        if current is None or current == org_id or current in found:
-            return found
-        found.append(current)
+    paid_by = world.transfers_of(org_id).paid_by
+    while paid_by is not None:
+        payer = paid_by.inviter_org_id
+        if payer == org_id or payer in found:
+            break
+        found.append(payer)
+        paid_by = world.transfers_of(payer).paid_by
+    return found
 
 
-def _paid_for(world: World, org_id: str, now: dt.datetime, seen: frozenset[str]) -> Iterator[ResponsibilityTransfer]:
-    for transfer in world.inbound_transfers.get(org_id, ()):
-        if transfer.source_org_id not in seen and transfer.status(now) == ACCEPTED:
-            yield transfer
-
-
-def _depth(world: World, org_id: str, now: dt.datetime, seen: frozenset[str] = frozenset()) -> int:
+def _depth(world: World, org_id: str, seen: frozenset[str] = frozenset()) -> int:
     """The longest chain of accepted transfers that ends at ``org_id`` (0: it pays for nobody)."""
     seen = seen | {org_id}
-    return max((1 + _depth(world, t.source_org_id, now, seen) for t in _paid_for(world, org_id, now, seen)), default=0)
+    below = (t.source_org_id for t in world.transfers_of(org_id).paying_for.values())
+    return max((1 + _depth(world, source, seen) for source in below if source not in seen), default=0)
 
 
-def _count(world: World, org_id: str, now: dt.datetime, seen: frozenset[str] = frozenset()) -> int:
-    """The accepted transfers that end at ``org_id``, directly or through chains."""
-    seen = seen | {org_id}
-    return sum(1 + _count(world, t.source_org_id, now, seen) for t in _paid_for(world, org_id, now, seen))
-
-
-def check_chain(world: World, inviter_org_id: str, source_org_id: str, now: dt.datetime) -> None:
+def check_chain(world: World, inviter_org_id: str, source_org_id: str) -> None:
     """A new transfer from ``source_org_id`` to ``inviter_org_id`` must keep every chain within
     ``max_transfer_chain_length`` (and make no loop), and every paying organization within
     ``MAX_AGGREGATE_TRANSFERS``."""
-    above = _payers(world, inviter_org_id, now)
-    length = _depth(world, source_org_id, now) + 1 + len(above)
-    if source_org_id in above or length > world.limits.max_transfer_chain_length:
+    above = _payers(world, inviter_org_id)
+    if source_org_id in above or _depth(world, source_org_id) + 1 + len(above) > world.limits.max_transfer_chain_length:
         raise errors.constraint(
             "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION", "This transfer would make a billing transfer chain too long."
         )
-    added = 1 + _count(world, source_org_id, now)
+    added = 1 + world.transfers_of(source_org_id).paid_through
     for payer in (inviter_org_id, *above):
-        if _count(world, payer, now) + added > MAX_AGGREGATE_TRANSFERS:
+        if world.transfers_of(payer).paid_through + added > MAX_AGGREGATE_TRANSFERS:
             raise errors.constraint(
                 "RESPONSIBILITY_TRANSFER_MAX_TRANSFERS_QUOTA_VIOLATION",
                 "This transfer would exceed the number of billing transfers one organization can pay for.",
             )
+
+
+def _start_paying(world: World, transfer: ResponsibilityTransfer) -> None:
+    inviter, source = world.transfers_of(transfer.inviter_org_id), world.transfers_of(transfer.source_org_id)
+    inviter.paying_for[transfer.id] = transfer
+    source.paid_by = transfer
+    _add_paid_through(world, transfer.inviter_org_id, 1 + source.paid_through)
+
+
+def _stop_paying(world: World, transfer: ResponsibilityTransfer) -> None:
+    inviter, source = world.transfers_of(transfer.inviter_org_id), world.transfers_of(transfer.source_org_id)
+    del inviter.paying_for[transfer.id]
+    source.paid_by = None
+    _add_paid_through(world, transfer.inviter_org_id, -(1 + source.paid_through))
+
+
+def _add_paid_through(world: World, org_id: str, count: int) -> None:
+    for payer in (org_id, *_payers(world, org_id)):
+        world.transfers_of(payer).paid_through += count
 
 
 # -- answers to the invitation ----------------------------------------------------------------
@@ -338,18 +342,20 @@ class TransferRules(ResponseRules):
         world, handshake, now = answer.world, answer.handshake, answer.now
         transfer = transfer_of(world, handshake)
         if target_state == ACCEPTED:
-            for other in world.outbound_transfers.get(transfer.source_org_id, ()):
-                if other is not transfer and other.status(now) == ACCEPTED:
-                    raise errors.constraint(
-                        "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION",
-                        "Another organization already manages this organization's bill: withdraw that transfer first.",
-                    )
-            check_chain(world, transfer.inviter_org_id, transfer.source_org_id, now)
+            if world.transfers_of(transfer.source_org_id).paid_by is not None:
+                raise errors.constraint(
+                    "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION",
+                    "Another organization already manages this organization's bill: withdraw that transfer first.",
+                )
+            check_chain(world, transfer.inviter_org_id, transfer.source_org_id)
         world.end(handshake, target_state, now)
         before = transfer.status(now)
         transfer.stored_status = target_state
+        world.transfers_of(transfer.inviter_org_id).sent.remove(transfer)
+        world.transfers_of(transfer.source_org_id).received.remove(transfer)
         if target_state == ACCEPTED:
             transfer.tags.update(transfer.invite_tags)
+            _start_paying(world, transfer)
         else:
             transfer.ended_at = now
         world.note(transfer.id, before, target_state)
@@ -406,6 +412,11 @@ def terminate(
     transfer.stored_status = WITHDRAWN
     transfer.end = wanted
     transfer.ended_at = now
+    _stop_paying(world, transfer)
+    for org_id in (transfer.inviter_org_id, transfer.source_org_id):
+        standing = world.transfers_of(org_id)
+        if standing.withdrawn_until is None or standing.withdrawn_until < wanted:
+            standing.withdrawn_until = wanted
     world.note(transfer.id, status, WITHDRAWN)
     return transfer
 
@@ -440,11 +451,16 @@ def tags_of(world: World, caller: Account, transfer_id: str, now: dt.datetime) -
 def refuse_deletion_while_in_progress(world: World, org: Organization, now: dt.datetime) -> None:
     """No organization is deleted while it has an open transfer invitation, sent or received, or a
     transfer that has not ended."""
-    for side in (world.inbound_transfers, world.outbound_transfers):
-        for transfer in side.get(org.id, ()):
-            if transfer.in_progress(now):
-                raise errors.constraint(
-                    "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS",
-                    "The organization has a pending billing transfer invitation or a transfer in progress.",
-                )
+    standing = world.transfers_of(org.id)
+    if (
+        standing.paying_for
+        or standing.paid_by is not None
+        or (standing.withdrawn_until is not None and now <= standing.withdrawn_until)
+        or open_invitations(standing.sent, now)
+        or open_invitations(standing.received, now)
+    ):
+        raise errors.constraint(
+            "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS",
+            "The organization has a pending billing transfer invitation or a transfer in progress.",
+        )
 
