@@ -185,21 +185,23 @@ def invite(
     while transfer_id in world.transfers:
         transfer_id = world.ids.transfer_id()
     management = world.accounts[org.management_account_id]
+    # Resources are immutable: invitations share equal ones.
+    sender = Resource(
+        ORGANIZATION,
+        org.id,
+        (
+            Resource(MANAGEMENT_ACCOUNT, management.id),
+            Resource(MANAGEMENT_EMAIL, management.email),
+            Resource(MANAGEMENT_NAME, management.name),
+        ),
+    )
     resources = [
         Resource(
             RESPONSIBILITY_TRANSFER,
             transfer_id,
             (Resource(TRANSFER_TYPE, transfer_type), Resource(TRANSFER_START_TIMESTAMP, start_value(start))),
         ),
-        Resource(
-            ORGANIZATION,
-            org.id,
-            (
-                Resource(MANAGEMENT_ACCOUNT, management.id),
-                Resource(MANAGEMENT_EMAIL, management.email),
-                Resource(MANAGEMENT_NAME, management.name),
-            ),
-        ),
+        world.shared_resources.setdefault(sender, sender),
         Resource(target.type, target.id),
     ]
     if notes is not None:
