@@ -119,3 +119,13 @@ def test_a_transfer_is_noted_as_it_changes() -> None:
     assert world.take_changes() == ()
     handshakes.respond(world, world.accounts[source], sent.handshake.id, "decline", NOW)
     assert [c.id for c in world.take_changes()] == [sent.handshake.id, sent.id]
+
+
+def test_a_refused_invitation_leaves_no_trace() -> None:
+    world, (payer, source, third) = world_with(3)
+    transfer(world, payer, source)
+    before = repr(vars(world))
+    with pytest.raises(Rejected) as refused:
+        transfers.invite(world, world.accounts[third], BILLING, Party(payer, ACCOUNT), utc(2024, 2, 1), "x", None, (), NOW)
+    assert refused.value.reason == "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION"
+    assert repr(vars(world)) == before

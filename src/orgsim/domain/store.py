@@ -180,15 +180,16 @@ class World:
         self.transfers[transfer.id] = transfer
         insort(self.inbound_transfers.setdefault(transfer.inviter_org_id, []), transfer, key=_transfer_order)
         insort(self.outbound_transfers.setdefault(transfer.source_org_id, []), transfer, key=_transfer_order)
-        insort(self.transfers_of(transfer.inviter_org_id).sent, transfer, key=_by_expiry)
-        insort(self.transfers_of(transfer.source_org_id).received, transfer, key=_by_expiry)
+        standing = self.transfer_standing
+        insort(standing.setdefault(transfer.inviter_org_id, TransferStanding()).sent, transfer, key=_by_expiry)
+        insort(standing.setdefault(transfer.source_org_id, TransferStanding()).received, transfer, key=_by_expiry)
 
     def transfers_of(self, org_id: str) -> TransferStanding:
-        """What the organization's billing transfers stand at."""
+        """What the organization's billing transfers stand at. Asking changes nothing: an organization
+        that never had a transfer gets an empty standing of its own, not kept (every organization a
+        transfer changes has had one since it was stored)."""
         found = self.transfer_standing.get(org_id)
-        if found is None:
-            found = self.transfer_standing[org_id] = TransferStanding()
-        return found
+        return found if found is not None else TransferStanding()
 
 
 @dataclass(eq=False)
