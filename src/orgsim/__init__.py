@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .exceptions import (
+    BotocoreTooOld,
     ClockOutOfRange,
     NoActiveSimulation,
     OrgsimError,
@@ -23,10 +24,11 @@ if TYPE_CHECKING:
     from .service.faults import Fault
     from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root
+    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root, Transfer
 
 __all__ = [
     "Account",
+    "BotocoreTooOld",
     "CallList",
     "CallLog",
     "Change",
@@ -47,6 +49,7 @@ __all__ = [
     "SeededOrganization",
     "Server",
     "Simulation",
+    "Transfer",
     "UnsimulatedOperation",
     "current",
     "patch_client",
@@ -76,6 +79,7 @@ _LAZY: dict[str, str] = {
     "OrganizationalUnit": ".snapshots",
     "Party": ".snapshots",
     "Root": ".snapshots",
+    "Transfer": ".snapshots",
 }
 
 

@@ -79,3 +79,8 @@ class ClockOutOfRange(OrgsimError, ValueError):
             "Set the clock (freezegun, time-machine, ManualClock) to a time in that range."
         )
         self.now = now
+
+
+class BotocoreTooOld(OrgsimError, RuntimeError):
+    """Something orgsim was asked for needs operations that the installed botocore's model lacks
+    (billing transfers need botocore 1.41.1 or newer). The message names the version needed."""

@@ -25,6 +25,7 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
         accounts = {a.id: snapshots.Account.of(a) for a in world.accounts.values()}
         organizations = snapshots.organizations(world)
         handshakes = snapshots.handshakes(world, now)
+        transfers = snapshots.transfers(world, now)
         faults = aws.faults.armed()
         calls = list(aws.calls)
 
@@ -55,6 +56,17 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
             f"  expires {timeline.format_time(h.expiration_timestamp)}"
         )
 
+    if transfers:
+        out.append(f"Billing transfers ({len(transfers)}):")
+        for t in transfers:
+            status = t.status + (" (purged)" if t.purged else "")
+            ends = f"  ends {timeline.format_time(t.end_timestamp)}" if t.end_timestamp else ""
+            out.append(
+                f"  {t.id}  {t.type}  {t.source_organization_id} ({t.source_account_id}) billed to "
+                f"{t.inviter_organization_id} ({t.inviter_account_id})  {status:<18}"
+                f"  starts {timeline.format_time(t.start_timestamp)}{ends}  invitation {t.handshake_id}"
+            )
+
     if faults:
         out.append(f"Faults armed ({len(faults)}):")
         out.extend(f"  {fault!r}" for fault in faults)
@@ -63,7 +75,8 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
     out.append(f"Last {len(shown)} of {len(calls)} calls:" if shown else f"Calls: {len(calls)}")
     if shown:
         # What time did between the first shown call and the last one, in place.
-        events = [e for e in timeline.time_events(handshakes, accounts.values()) if e.time > shown[0].time]
+        happened = sorted(timeline.time_events(handshakes, accounts.values()) + timeline.transfer_events(transfers))
+        events = [e for e in happened if e.time > shown[0].time]
         out.append("  " + timeline.header())
         out.extend("  " + timeline.entry_line(item, names) for _, item in timeline.merged(shown, events))
     return "\n".join(out) + "\n"

@@ -14,11 +14,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from . import snapshots
-from .domain import handshakes, membership
+from .domain import handshakes, membership, transfers
 from .domain.organizational_units import create as create_organizational_unit, move_account
 from .domain.invitations import invite
 from .domain.errors import Rejected
-from .domain.model import ACCOUNT, ALL, EMAIL, Account, Organization, OrganizationalUnit, Party
+from .domain.model import (
+    ACCOUNT,
+    ALL,
+    BILLING,
+    EMAIL,
+    Account,
+    Organization,
+    OrganizationalUnit,
+    Party,
+    ResponsibilityTransfer,
+)
 from .domain.store import World
 
 #: What ``organizational_units`` takes: OU paths (``"Workloads/Prod"``), or each path with the
@@ -160,3 +170,49 @@ def _explicit_account(world: World, account_id: str) -> Account:
     if found is not None and not found.implicit:
         return found
     return world.create_account(account_id, None, None)
+
+
+def seed_transfer(
+    world: World,
+    now: dt.datetime,
+    inviter: str,
+    source: str,
+    *,
+    start: dt.datetime | None,
+    name: str | None,
+    tags: tuple[tuple[str, str], ...],
+    accepted: bool,
+) -> ResponsibilityTransfer:
+    """A billing transfer from the organization ``source`` to ``inviter`` (each an organization id or
+    its management account's id), invited at ``now`` through the same rules as the API and accepted
+    unless ``accepted`` is False. ``start`` defaults to the first start date still open."""
+    payer, billed = _organization(world, inviter, "inviter"), _organization(world, source, "source")
+    if start is None:
+        start = transfers.month_start(now, 1)
+        if now >= start - transfers.ACCEPT_DEADLINE:
+            start = transfers.month_start(now, 2)
+    management = world.accounts[payer.management_account_id]
+    target = Party(billed.management_account_id, ACCOUNT)
+    try:
+        transfer = transfers.invite(
+            world, management, BILLING, target, start, name or f"Bill of {billed.id}", None, tags, now
+        )
+        if accepted:
+            recipient = world.accounts[billed.management_account_id]
+            handshakes.respond(world, recipient, transfer.handshake.id, "accept", now)
+    except Rejected as rejected:
+        raise ValueError(f"cannot seed a transfer from {billed.id} to {payer.id}: {rejected}") from None
+    return transfer
+
+
+def _organization(world: World, name: str, role: str) -> Organization:
+    """The organization with this id, or the one this account manages."""
+    found = world.organizations.get(name)
+    if found is not None:
+        return found
+    account = world.accounts.get(name)
+    if account is not None and account.org_id is not None:
+        org = world.organizations[account.org_id]
+        if org.management_account_id == account.id:
+            return org
+    raise ValueError(f"the {role} {name!r} is neither an organization nor the management account of one")

@@ -16,18 +16,18 @@ from botocore.credentials import ReadOnlyCredentials
 from . import activation, report as _report, snapshots
 from .adapters import install
 from .adapters.environment import FakeEnvironment
-from .clock import Clock, system_clock, utc_clock
+from .clock import Clock, as_utc, system_clock, utc_clock
 from .decorator import decorate
 from .domain.ids import is_account_id
 from .domain.model import ALL
-from .exceptions import NoActiveSimulation
+from .exceptions import BotocoreTooOld, NoActiveSimulation
 from .options import Options
-from .seeding import OrganizationalUnits, SeededOrganization, seed_organization
+from .seeding import OrganizationalUnits, SeededOrganization, seed_organization, seed_transfer
 from .service.botocore_model import service_model
 from .service.call_log import CallLog
 from .service.faults import Fault, build_error, resolve_operations
 from .service.java_regex import java_pattern
-from .service.routes import simulated
+from .service.routes import missing_from_model, simulated
 from .service.simulated_aws import SimulatedAWS
 from .serving import Server, needs_active
 from .sessions import session_for
@@ -258,6 +258,10 @@ class Simulation:
             raise ValueError(f"times must be a positive integer, not {times!r}")
         if for_ is not None and (not isinstance(for_, dt.timedelta) or for_ <= dt.timedelta(0)):
             raise ValueError(f"for_ must be a positive timedelta, not {for_!r}")
+        for name in [operation] if isinstance(operation, str) else list(operation or ()):
+            missing = missing_from_model(name)
+            if missing is not None:
+                raise BotocoreTooOld(missing)
         service, operations = resolve_operations(operation, simulated())
         rejected = build_error(service, operations, error, reason, message, members)
         aws = self._require()
@@ -313,6 +317,17 @@ class Simulation:
         with self._observed() as (aws, now):
             return snapshots.handshake(aws.world, handshake_id, now)
 
+    @property
+    def transfers(self) -> tuple[snapshots.Transfer, ...]:
+        """Every billing transfer ever invited to, oldest first, with statuses as of now."""
+        with self._observed() as (aws, now):
+            return snapshots.transfers(aws.world, now)
+
+    def transfer(self, transfer_id: str) -> snapshots.Transfer:
+        """One billing transfer as of now, even after the API stopped showing it; KeyError if it never existed."""
+        with self._observed() as (aws, now):
+            return snapshots.transfer(aws.world, transfer_id, now)
+
     # -- seeding ----------------------------------------------------------------------------
 
     def seed_account(
@@ -367,6 +382,40 @@ class Simulation:
                 organizational_units=paths,
             )
 
+    def seed_transfer(
+        self,
+        inviter: str,
+        source: str,
+        *,
+        start: dt.datetime | str | None = None,
+        name: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        accepted: bool = True,
+    ) -> snapshots.Transfer:
+        """A billing transfer: the organization ``inviter`` manages and pays the bill of the
+        organization ``source`` (each given by its id or its management account's id). Invited at the
+        current simulated time through the same rules as the API, for ``start`` (default: the first
+        of next month, or of the month after when less than a day is left), then accepted unless
+        ``accepted`` is False; ``tags`` are the invitation's. Not recorded in the call log.
+
+        Needs botocore 1.41.1 or newer (``BotocoreTooOld`` otherwise); ValueError when a rule refuses.
+        """
+        missing = missing_from_model("InviteOrganizationToTransferResponsibility")
+        if missing is not None:
+            raise BotocoreTooOld(f"seed_transfer simulates billing transfers, and {missing}")
+        if name is not None:
+            _check_detail("transfer name", name, "ResponsibilityTransferName")
+        pairs = tuple((tags or {}).items())
+        for key, value in pairs:
+            _check_detail("tag key", key, "TagKey")
+            _check_detail("tag value", value, "TagValue")
+        when = None if start is None else as_utc(start)  # naive means UTC
+        with self._observed() as (aws, now):
+            transfer = seed_transfer(
+                aws.world, now, inviter, source, start=when, name=name, tags=pairs, accepted=accepted
+            )
+            return snapshots.Transfer.of(transfer, now)
+
     def create_account(self, *args: Any, **kwargs: Any) -> snapshots.Account:
         """Deprecated: use ``seed_account`` (this is not the CreateAccount operation)."""
         _deprecated("create_account", "seed_account")
@@ -397,7 +446,8 @@ def _deprecated(old: str, new: str) -> None:
 
 
 def _check_detail(what: str, value: object, shape_name: str) -> None:
-    """Refuse an account detail that the real service would never hold (its responses could not show it)."""
+    """Refuse a detail (``what``: "account email", "OU name", ...) the real service would never hold
+    (its responses could not show it)."""
     rules = service_model("organizations").shape_for(shape_name).metadata
     low, high, pattern = rules.get("min", 0), rules.get("max"), rules.get("pattern")
     if (
@@ -407,7 +457,7 @@ def _check_detail(what: str, value: object, shape_name: str) -> None:
         or (pattern is not None and java_pattern(pattern).fullmatch(value) is None)
     ):
         raise ValueError(
-            f"{value!r} is not an {what} AWS accepts: its model wants {low} to {high} characters"
+            f"{value!r} is not a valid {what}: AWS's model wants {low} to {high} characters"
             + (f" matching {pattern}" if pattern is not None else "")
         )
 

@@ -16,7 +16,7 @@ from .domain import model
 from .domain.model import Party
 from .domain.store import World
 
-__all__ = ["Account", "Handshake", "Organization", "OrganizationalUnit", "Party", "Root"]
+__all__ = ["Account", "Handshake", "Organization", "OrganizationalUnit", "Party", "Root", "Transfer"]
 
 _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
@@ -269,3 +269,73 @@ def handshake(world: World, handshake_id: str, now: dt.datetime) -> Handshake:
     if found is None:
         raise KeyError(f"the simulation never had a handshake {handshake_id!r}")
     return Handshake.of(found, now)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A billing (responsibility) transfer as it was at the moment of the snapshot, with its status
+    derived from the clock then (EXPIRED once its invitation has expired)."""
+
+    id: str
+    type: str
+    #: The name the inviter gave it (only the inviter's responses show it).
+    name: str
+    status: str
+    #: The organization that manages and pays the other's bill (the transfer's ``Target``), and its
+    #: management account.
+    inviter_organization_id: str
+    inviter_account_id: str
+    #: The organization whose bill moves (the transfer's ``Source``), and its management account.
+    source_organization_id: str
+    source_account_id: str
+    start_timestamp: dt.datetime
+    #: Set when it was withdrawn: the last millisecond of the month it ends in.
+    end_timestamp: dt.datetime | None
+    #: The TRANSFER_RESPONSIBILITY handshake that invited to it (``ActiveHandshakeId``).
+    handshake_id: str
+    requested_timestamp: dt.datetime
+    #: When its invitation expires (a day before the start).
+    expiration_timestamp: dt.datetime
+    #: When it entered a terminal status (its invitation's expiry, for an EXPIRED one); None while
+    #: REQUESTED or ACCEPTED.
+    ended_timestamp: dt.datetime | None
+    #: When the API stops showing it; None while it stays visible.
+    purge_timestamp: dt.datetime | None
+    #: True once the API no longer shows it.
+    purged: bool
+    #: The tags attached to it (the invitation's tags, from its acceptance on).
+    tags: Mapping[str, str]
+
+    @classmethod
+    def of(cls, t: model.ResponsibilityTransfer, now: dt.datetime) -> Transfer:
+        return cls(
+            id=t.id,
+            type=t.type,
+            name=t.name,
+            status=t.status(now),
+            inviter_organization_id=t.inviter_org_id,
+            inviter_account_id=t.inviter_account_id,
+            source_organization_id=t.source_org_id,
+            source_account_id=t.source_account_id,
+            start_timestamp=t.start,
+            end_timestamp=t.end,
+            handshake_id=t.handshake.id,
+            requested_timestamp=t.requested_at,
+            expiration_timestamp=t.expires_at,
+            ended_timestamp=t.terminal_since(now),
+            purge_timestamp=t.visible_until(now),
+            purged=t.shown_status(now) is None,
+            tags=MappingProxyType(dict(t.tags)),
+        )
+
+
+def transfers(world: World, now: dt.datetime) -> tuple[Transfer, ...]:
+    ordered = sorted(world.transfers.values(), key=lambda t: t.seq)
+    return tuple(Transfer.of(t, now) for t in ordered)
+
+
+def transfer(world: World, transfer_id: str, now: dt.datetime) -> Transfer:
+    found = world.transfers.get(transfer_id)
+    if found is None:
+        raise KeyError(f"the simulation never had a transfer {transfer_id!r}")
+    return Transfer.of(found, now)

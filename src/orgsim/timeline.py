@@ -14,17 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .service.call_log import RecordedCall
-from .snapshots import Account, Handshake
+from .snapshots import Account, Handshake, Transfer
 
 Names = Mapping[str, str]
 
 
 class TimeEvent(NamedTuple):
     """Something the clock did: a handshake expired, or the API stopped showing it; an account's
-    closure completed, or the closed account left its organization for good."""
+    closure completed, or the closed account left its organization for good; a transfer expired or
+    left the API."""
 
     time: dt.datetime
-    #: The handshake's id, or the account's.
+    #: The handshake's id, the account's, or the transfer's.
     handshake_id: str
     before: str
     after: str
@@ -51,6 +52,17 @@ def time_events(handshakes: Iterable[Handshake], accounts: Iterable[Account] = (
             events.append(TimeEvent(a.closed_timestamp, a.id, "PENDING_CLOSURE", "CLOSED"))
         if a.purged_timestamp is not None:
             events.append(TimeEvent(a.purged_timestamp, a.id, "CLOSED", "gone"))
+    return sorted(events)
+
+
+def transfer_events(transfers: Iterable[Transfer]) -> list[TimeEvent]:
+    """Expiries of transfer invitations and purges among ``transfers`` (snapshots), in time order."""
+    events = []
+    for t in transfers:
+        if t.status == "EXPIRED":
+            events.append(TimeEvent(t.expiration_timestamp, t.id, "REQUESTED", "EXPIRED"))
+        if t.purged and t.purge_timestamp is not None:
+            events.append(TimeEvent(t.purge_timestamp, t.id, t.status, "gone"))
     return sorted(events)
 
 
@@ -94,7 +106,7 @@ def entry_line(item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime
 def line(call: RecordedCall, names: Names, origin: dt.datetime | None = None) -> str:
     """The line for ``call``."""
     caller = f"{call.account_id} {names.get(call.account_id, '')}"
-    return _row(call.time, caller, call.operation, call.handshake_id or "-", outcome(call), origin)
+    return _row(call.time, caller, call.operation, call.handshake_id or call.transfer_id or "-", outcome(call), origin)
 
 
 def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str, origin: dt.datetime | None) -> str:
@@ -104,7 +116,7 @@ def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str
 
 def outcome(call: RecordedCall) -> str:
     """What the call did, in a few words: the transitions it made to other handshakes, then its own."""
-    own = call.handshake_id
+    own = call.handshake_id or call.transfer_id
     others = [f"{c.id} {c.before} -> {c.after}; " for c in call.changes if c.id != own]
     mine = next((f"{c.before} -> {c.after}" for c in call.changes if c.id == own), None)
     summary = _summary(call, mine)
@@ -130,6 +142,11 @@ def _summary(call: RecordedCall, change: str | None) -> str:
     tree = _tree_summary(call, output)
     if tree is not None:
         return tree
+    if "ResponsibilityTransfers" in output:
+        count = len(output["ResponsibilityTransfers"])
+        return f"{count} transfer{'s' if count != 1 else ''}"
+    if "ResponsibilityTransfer" in output:
+        return str(output["ResponsibilityTransfer"].get("Status"))
     if "Organization" in output:
         org = output["Organization"]
         return f"organization {org.get('Id')} ({org.get('FeatureSet')})"

@@ -152,7 +152,7 @@ def test_world_api_needs_a_started_simulation() -> None:
     ],
 )
 def test_created_accounts_have_details_aws_accepts(sim: orgsim.Simulation, details: dict[str, str], refused: str) -> None:
-    with pytest.raises(ValueError, match=f"not an account {refused} AWS accepts"):
+    with pytest.raises(ValueError, match=f"is not a valid account {refused}: "):
         sim.seed_account(**details)
     assert sim.accounts == ()
 
@@ -244,7 +244,7 @@ def test_seeding_takes_a_list_of_ou_paths(sim: orgsim.Simulation) -> None:
     ("units", "refused"),
     [
         ({"A/B/C/D/E/F": []}, "OU_DEPTH_LIMIT_EXCEEDED"),
-        ({"X" * 129: []}, "is not an OU name AWS accepts"),
+        ({"X" * 129: []}, "is not a valid OU name: "),
         ({"A//B": []}, "an OU path is names joined by '/'"),
         ({"": []}, "an OU path is names joined by '/'"),
         ({"A": ["999999999999"], "B": ["999999999999"], "C": 20}, "ACCOUNT_NUMBER_LIMIT_EXCEEDED"),

@@ -127,23 +127,23 @@ def test_an_account_gone_after_its_closure_leaves_like_any_member() -> None:
 
 
 def test_a_new_kind_of_taggable_resource_plugs_in() -> None:
-    # A kind another area adds later (billing transfers, say): it says where such a resource keeps its tags.
-    transfers: dict[str, dict[str, str]] = {"rt-0123456789": {}}
+    # A kind another area adds later: it says where such a resource keeps its tags.
+    kept: dict[str, dict[str, str]] = {"x-0123456789": {}}
     standard = rules.standard()
-    with_transfers = dataclasses.replace(
-        standard, taggable={**standard.taggable, "rt-": lambda world, org, resource_id: transfers.get(resource_id)}
+    with_kind = dataclasses.replace(
+        standard, taggable={**standard.taggable, "x-": lambda world, org, resource_id, now: kept.get(resource_id)}
     )
-    world, management, _ = world_with(0, standard=with_transfers)
-    tags.tag_resource(world, management, "rt-0123456789", [("k", "v")])
-    assert tags.list_tags(world, management, "rt-0123456789") == [("k", "v")]
-    assert transfers == {"rt-0123456789": {"k": "v"}}
+    world, management, _ = world_with(0, standard=with_kind)
+    tags.tag_resource(world, management, "x-0123456789", [("k", "v")], NOW)
+    assert tags.list_tags(world, management, "x-0123456789", NOW) == [("k", "v")]
+    assert kept == {"x-0123456789": {"k": "v"}}
     with pytest.raises(Rejected) as missing:
-        tags.list_tags(world, management, "rt-9999999999")
+        tags.list_tags(world, management, "x-9999999999", NOW)
     assert missing.value.code == "TargetNotFoundException"
     # Without the plug, the kind is not found.
     plain, plain_management, _ = world_with(0)
     with pytest.raises(Rejected) as unknown:
-        tags.list_tags(plain, plain_management, "rt-0123456789")
+        tags.list_tags(plain, plain_management, "x-0123456789", NOW)
     assert unknown.value.code == "TargetNotFoundException"
 
 

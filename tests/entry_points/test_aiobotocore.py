@@ -157,9 +157,9 @@ def test_the_clock_moves_expiry_for_async_clients() -> None:
 def test_an_unsimulated_operation_raises_and_names_itself(orgsim: orgsim.Simulation) -> None:
     async def roots() -> None:
         async with client("organizations") as ambient:
-            await ambient.list_roots()
+            await ambient.create_gov_cloud_account(Email="gov@example.com", AccountName="Gov")
 
-    with pytest.raises(UnsimulatedOperation, match="ListRoots"):
+    with pytest.raises(UnsimulatedOperation, match="CreateGovCloudAccount"):
         run(roots)
 
 
@@ -219,7 +219,7 @@ def test_a_session_made_before_the_first_simulation_in_the_process_is_answered(t
                         async with before_start.create_client("sts", **keys) as sts:
                             assert (await sts.get_caller_identity())["Account"] == "123456789012"
                         try:
-                            await early.list_roots()
+                            await early.create_gov_cloud_account(Email="gov@example.com", AccountName="Gov")
                         except orgsim.UnsimulatedOperation:
                             pass
                 print("OK")
@@ -241,9 +241,9 @@ def test_passthrough_with_nothing_behind_it_is_refused_like_a_sync_call(network_
         with orgsim.simulate(passthrough=True):
             async with client("organizations") as ambient:
                 await ambient.create_organization()  # simulated operations are still answered
-                await ambient.list_roots()
+                await ambient.create_gov_cloud_account(Email="gov@example.com", AccountName="Gov")
 
-    with pytest.raises(RealAWSRequestBlocked, match="organizations.ListRoots"):
+    with pytest.raises(RealAWSRequestBlocked, match="organizations.CreateGovCloudAccount"):
         run(roots)
     assert network_attempts == []
 

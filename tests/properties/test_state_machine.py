@@ -39,7 +39,20 @@ from hypothesis.stateful import (
     rule,
 )
 from support.shape_contract import declared_errors
-from support.reference_model import CLOSED_RETENTION, OPEN, TERMINAL, Expected, Reference, RefHandshake, RefOrg
+from support.billing import MODELED as TRANSFERS_MODELED
+from support.reference_model import (
+    CLOSED_RETENTION,
+    OPEN,
+    TERMINAL,
+    TRANSFER,
+    Expected,
+    Reference,
+    RefHandshake,
+    RefOrg,
+    RefTransfer,
+    month_first,
+    month_last,
+)
 
 from orgsim.service.botocore_model import member_names
 
@@ -48,6 +61,9 @@ import orgsim
 START = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 MAX_ACCOUNTS = 3
 MAX_INVITATIONS_PER_DAY = 2
+MAX_INBOUND_TRANSFERS = 2
+MAX_CHAIN = 1
+UNKNOWN_TRANSFER = "rt-00000000"
 
 MGMT_A = "123456789012"  # the default account; manages organization A from the start
 MGMT_B = "210987654321"  # manages organization B from the start
@@ -102,8 +118,12 @@ class OrgMachine(RuleBasedStateMachine):
             default_account_id=MGMT_A,
             max_accounts=MAX_ACCOUNTS,
             max_invitations_per_day=MAX_INVITATIONS_PER_DAY,
+            max_inbound_transfers=MAX_INBOUND_TRANSFERS,
+            max_transfer_chain_length=MAX_CHAIN,
         ).start()
-        self.ref = Reference(MAX_ACCOUNTS, MAX_INVITATIONS_PER_DAY)
+        self.ref = Reference(MAX_ACCOUNTS, MAX_INVITATIONS_PER_DAY, MAX_INBOUND_TRANSFERS, MAX_CHAIN)
+        #: Transfer statuses a call ended in, once observed (they never change).
+        self.seen_transfer_final: dict[str, str] = {}
         self.shared = shared_session()
         # Credentials for every account come from AssumeRole, called as the default account (the
         # fake environment credentials): cheaper than a boto3 session per account.
@@ -192,6 +212,9 @@ class OrgMachine(RuleBasedStateMachine):
 
     def check_handshake(self, seen: dict[str, Any], h: RefHandshake) -> None:
         """A handshake in a response must be exactly what the reference says it is now."""
+        if h.action == TRANSFER:
+            self.check_transfer_handshake(seen, h)
+            return
         org = h.org
         assert seen["Id"] == h.id
         assert seen["Action"] == "INVITE"
@@ -209,6 +232,35 @@ class OrgMachine(RuleBasedStateMachine):
         assert resources[h.target_type]["Value"] == h.target_id
         assert resources.get("NOTES", {}).get("Value") == h.notes
         self._observe(h.id, seen["State"])
+
+    def check_transfer_handshake(self, seen: dict[str, Any], h: RefHandshake) -> None:
+        org, transfer = h.org, self.ref.transfers[str(h.transfer)]
+        assert (seen["Id"], seen["Action"]) == (h.id, TRANSFER)
+        assert seen["State"] == h.state(self.now), (h.id, seen["State"], h.state(self.now), self.now)
+        assert seen["Parties"] == [{"Id": org, "Type": "ORGANIZATION"}, {"Id": h.target_id, "Type": "ACCOUNT"}]
+        assert (seen["RequestedTimestamp"], seen["ExpirationTimestamp"]) == (h.requested, h.expires)
+        assert seen["Arn"].endswith(f":handshake/{org}/transfer_responsibility/{h.id}")
+        on_top = next(r for r in seen["Resources"] if r["Type"] == "RESPONSIBILITY_TRANSFER")
+        assert on_top["Value"] == transfer.id
+        assert {"Type": "TRANSFER_START_TIMESTAMP", "Value": f"{transfer.start:%Y-%m-%dT%H:%M:%S}.000Z"} in on_top["Resources"]
+        sender = next(r for r in seen["Resources"] if r["Type"] == "ORGANIZATION")
+        assert (sender["Value"], sender["Resources"][0]) == (org, {"Type": "MANAGEMENT_ACCOUNT", "Value": transfer.inviter})
+        self._observe(h.id, seen["State"])
+
+    def check_transfer(self, seen: dict[str, Any], t: RefTransfer, side: str) -> None:
+        """A transfer in a response must be what the reference says it is now, as ``side`` sees it."""
+        viewer, viewer_org = (t.inviter, t.inviter_org) if side == "inbound" else (t.source, t.source_org)
+        status = t.status(self.now)
+        assert seen["Status"] == status, (t.id, seen["Status"], status, self.now)
+        assert seen["Arn"] == f"arn:aws:organizations::{viewer}:transfer/{viewer_org}/billing/{side}/{t.id}"
+        assert seen.get("Name") == (t.name if side == "inbound" else None)
+        for member, account in (("Source", t.source), ("Target", t.inviter)):
+            email = self.ref.accounts[account].email
+            assert seen[member] == {"ManagementAccountId": account, "ManagementAccountEmail": email}
+        assert (seen["StartTimestamp"], seen.get("EndTimestamp")) == (t.start, t.end)
+        assert (seen["Id"], seen["Type"], seen["ActiveHandshakeId"]) == (t.id, "BILLING", t.handshake.id)
+        if status in ("DECLINED", "CANCELED", "WITHDRAWN"):
+            assert self.seen_transfer_final.setdefault(t.id, status) == status, f"{t.id} left {status}"
 
     def _observe(self, handshake_id: str, state: str) -> None:
         """Invariants across observations, whichever way the clock moved: terminal states hold, and a
@@ -342,7 +394,7 @@ class OrgMachine(RuleBasedStateMachine):
     @rule(
         caller=st.sampled_from(ACTORS),
         page_size=st.integers(1, 20),
-        action=st.sampled_from([None, "INVITE", "ENABLE_ALL_FEATURES"]),
+        action=st.sampled_from([None, "INVITE", "ENABLE_ALL_FEATURES", *([TRANSFER] if TRANSFERS_MODELED else [])]),
     )
     def list_for_organization(self, caller: str, page_size: int, action: str | None) -> None:
         params = {"Filter": {"ActionType": action}} if action else {}
@@ -351,7 +403,7 @@ class OrgMachine(RuleBasedStateMachine):
             return
         org = self.ref.org_of(caller)
         assert org is not None
-        expected = [h for h in self.ref.sent_by(org.id) if h.visible(self.now)] if action != "ENABLE_ALL_FEATURES" else []
+        expected = [h for h in self.ref.sent_by(org.id) if h.visible(self.now) and action in (None, h.action)]
         assert [h["Id"] for h in found] == [h.id for h in expected]
         for seen, h in zip(found, expected):
             self.check_handshake(seen, h)
@@ -387,7 +439,7 @@ class OrgMachine(RuleBasedStateMachine):
 
     @rule(caller=st.sampled_from(ACTORS), refound=st.sampled_from([True, True, True, False]))
     def delete_organization(self, caller: str, refound: bool = False) -> None:
-        if self.call(self.ref.expect_delete_org(caller), caller, "DeleteOrganization") is not None:
+        if self.call(self.ref.expect_delete_org(caller, self.now), caller, "DeleteOrganization") is not None:
             self.ref.delete_org(caller, self.now)
             if refound:  # most of the time, keep an organization to work with
                 self.create_organization(caller, "ALL")
@@ -455,6 +507,183 @@ class OrgMachine(RuleBasedStateMachine):
         actor = (org.management if org else None) if response == "cancel" else self.ref.recipient(h)
         if actor is not None:
             self.respond(actor, h.id, response)
+
+    # -- rules: billing transfers ---------------------------------------------------------------
+
+    def start_choices(self) -> list[dt.datetime]:
+        """Start dates around the two open ones: the ones allowed, and one breaking each rule."""
+        first = month_first(self.now, 1)
+        return [
+            first,
+            month_first(self.now, 2),
+            month_first(self.now, 3),
+            month_first(self.now),
+            first + dt.timedelta(days=14),
+            first + dt.timedelta(hours=12),
+        ]
+
+    def end_choices(self) -> list[dt.datetime | None]:
+        this = month_last(self.now)
+        return [None, this, month_last(self.now, 1), month_last(self.now, 2), month_last(self.now, -1),
+                this - dt.timedelta(milliseconds=999), this - dt.timedelta(days=3)]
+
+    @precondition(lambda self: TRANSFERS_MODELED)
+    @rule(target=handshakes, caller=st.sampled_from(ACTORS), target_account=st.sampled_from(ACTORS), data=st.data())
+    def invite_transfer(self, caller: str, target_account: str, data: st.DataObject) -> Any:
+        return self._invite_transfer_at(caller, target_account, data.draw(st.sampled_from(self.start_choices())))
+
+    @precondition(lambda self: TRANSFERS_MODELED)
+    @rule(target=handshakes, data=st.data())
+    def a_manager_invites_another(self, data: st.DataObject) -> Any:
+        # Steer towards invitations that can succeed: one organization's manager invites another's.
+        managers = sorted(org.management for org in self.ref.orgs.values())
+        if len(managers) < 2:
+            return multiple()
+        payer, source = data.draw(st.permutations(managers))[:2]
+        start = data.draw(st.sampled_from(self.start_choices()[:2]))
+        return self._invite_transfer_at(payer, source, start)
+
+    def _invite_transfer_at(self, caller: str, target: str, start: dt.datetime) -> Any:
+        expected = self.ref.expect_transfer_invite(caller, target, start, self.now)
+        response = self.call(
+            expected,
+            caller,
+            "InviteOrganizationToTransferResponsibility",
+            Type="BILLING",
+            Target={"Id": target, "Type": "ACCOUNT"},
+            StartTimestamp=start,
+            SourceName="bill",
+        )
+        if response is None:
+            return multiple()
+        seen = response["Handshake"]
+        rt = next(r["Value"] for r in seen["Resources"] if r["Type"] == "RESPONSIBILITY_TRANSFER")
+        t = self.ref.invite_transfer(seen["Id"], rt, caller, target, start, self.now)
+        self.check_handshake(seen, t.handshake)
+        return seen["Id"]
+
+    def draw_transfer(self, data: st.DataObject) -> str:
+        return data.draw(st.sampled_from([*self.ref.transfers, UNKNOWN_TRANSFER]))
+
+    @precondition(lambda self: TRANSFERS_MODELED)
+    @rule(caller=st.sampled_from(ACTORS), data=st.data())
+    def describe_transfer(self, caller: str, data: st.DataObject) -> None:
+        transfer = self.draw_transfer(data)
+        expected, side = self.ref.expect_find_transfer(caller, transfer, self.now)
+        answer = self.call(expected, caller, "DescribeResponsibilityTransfer", Id=transfer)
+        if answer is not None:
+            assert side is not None
+            self.check_transfer(answer["ResponsibilityTransfer"], self.ref.transfers[transfer], side)
+
+    @precondition(lambda self: TRANSFERS_MODELED)
+    @rule(
+        caller=st.sampled_from(ACTORS),
+        side=st.sampled_from(["inbound", "outbound"]),
+        page_size=st.integers(1, 3),
+        narrowed=st.booleans(),
+        data=st.data(),
+    )
+    def list_transfers(self, caller: str, side: str, page_size: int, narrowed: bool, data: st.DataObject) -> None:
+        operation = "ListInboundResponsibilityTransfers" if side == "inbound" else "ListOutboundResponsibilityTransfers"
+        params: dict[str, Any] = {"Type": "BILLING", "MaxResults": page_size}
+        expected = self.ref.expect_management(caller)
+        org = self.ref.org_of(caller)
+        wanted: list[RefTransfer] = []
+        if expected.ok:
+            assert org is not None
+            listed = self.ref.inbound(org.id) if side == "inbound" else self.ref.outbound(org.id)
+            wanted = [t for t in listed if t.visible(self.now)]
+        if narrowed and side == "inbound":
+            params["Id"] = transfer = self.draw_transfer(data)
+            found, found_side = self.ref.expect_find_transfer(caller, transfer, self.now)
+            if found.ok and found_side != "inbound":
+                found = Expected("ResponsibilityTransferNotFoundException")
+            expected = found if expected.ok else expected
+            wanted = [self.ref.transfers[transfer]] if found.ok else []
+        seen: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = self.call(expected, caller, operation, **params, **({"NextToken": token} if token else {}))
+            if page is None:
+                return
+            assert len(page["ResponsibilityTransfers"]) <= page_size
+            seen += page["ResponsibilityTransfers"]
+            token = page.get("NextToken")
+            if token is None:
+                break
+        assert [t["Id"] for t in seen] == [t.id for t in wanted]
+        for shown, t in zip(seen, wanted):
+            self.check_transfer(shown, t, side)
+
+    @precondition(lambda self: TRANSFERS_MODELED)
+    @rule(caller=st.sampled_from(ACTORS), data=st.data())
+    def terminate_transfer(self, caller: str, data: st.DataObject) -> None:
+        self._terminate(caller, self.draw_transfer(data), data.draw(st.sampled_from(self.end_choices())))
+
+    def _terminate(self, caller: str, transfer: str, end: dt.datetime | None) -> None:
+        expected, wanted = self.ref.expect_terminate(caller, transfer, end, self.now)
+        params = {"EndTimestamp": end} if end is not None else {}
+        answer = self.call(expected, caller, "TerminateResponsibilityTransfer", Id=transfer, **params)
+        if answer is not None:
+            _, side = self.ref.expect_find_transfer(caller, transfer, self.now)
+            self.ref.terminate(transfer, wanted, self.now)
+            assert side is not None
+            self.check_transfer(answer["ResponsibilityTransfer"], self.ref.transfers[transfer], side)
+
+    @precondition(lambda self: TRANSFERS_MODELED and bool(self.ref.transfers))
+    @rule(data=st.data())
+    def a_source_answers(self, data: st.DataObject) -> None:
+        # Steer towards answered transfer invitations (accepted, most often), and their quotas.
+        live = [t for t in self.ref.transfers.values() if t.status(self.now) == "REQUESTED" and t.visible(self.now)]
+        if not live:
+            return
+        t = data.draw(st.sampled_from(live))
+        response = data.draw(st.sampled_from(["accept", "accept", "accept", "decline", "cancel"]))
+        self.respond(t.inviter if response == "cancel" else t.source, t.handshake.id, response)
+
+    @precondition(lambda self: TRANSFERS_MODELED and bool(self.ref.transfers))
+    @rule(data=st.data())
+    def a_party_withdraws(self, data: st.DataObject) -> None:
+        # Steer towards withdrawals by a party with an end date that fits (after the start, when it can).
+        accepted = [t for t in self.ref.transfers.values() if t.status(self.now) == "ACCEPTED"]
+        pool = accepted if accepted and data.draw(st.integers(0, 3)) else list(self.ref.transfers.values())
+        t = data.draw(st.sampled_from(pool))
+        party = data.draw(st.sampled_from([t.inviter, t.source]))
+        ends = [e for e in (month_last(self.now), month_last(self.now, 1)) if e >= t.start]
+        end = data.draw(st.sampled_from(ends)) if ends else None
+        self._terminate(party, t.id, end)
+
+    @precondition(lambda self: TRANSFERS_MODELED and len(self.ref.orgs) < 4)
+    @rule(data=st.data())
+    def someone_founds_an_organization(self, data: st.DataObject) -> None:
+        # More organizations make room for the one-payer quota and chains.
+        loners = [a for a in OTHERS if self.ref.org_of(a) is None]
+        if loners:
+            self.create_organization(data.draw(st.sampled_from(loners)), "ALL")
+
+    @precondition(lambda self: TRANSFERS_MODELED)
+    @rule(caller=st.sampled_from(ACTORS), data=st.data())
+    def rename_transfer(self, caller: str, data: st.DataObject) -> None:
+        transfer = self.draw_transfer(data)
+        expected = self.ref.expect_rename(caller, transfer, self.now)
+        name = data.draw(st.sampled_from(["bill", "renamed", "~ " * 10]))
+        answer = self.call(expected, caller, "UpdateResponsibilityTransfer", Id=transfer, Name=name)
+        if answer is not None:
+            self.ref.transfers[transfer].name = name
+            self.check_transfer(answer["ResponsibilityTransfer"], self.ref.transfers[transfer], "inbound")
+
+    @precondition(lambda self: TRANSFERS_MODELED and bool(self.ref.transfers))
+    @rule(data=st.data(), nudge=st.sampled_from([dt.timedelta(0), dt.timedelta(milliseconds=-1)]))
+    def jump_to_a_transfer_edge(self, data: st.DataObject, nudge: dt.timedelta) -> None:
+        # The instants where a transfer's status or visibility turns: expiry, end, purges.
+        t = data.draw(st.sampled_from(list(self.ref.transfers.values())))
+        edges = [t.handshake.expires, t.handshake.expires + dt.timedelta(days=30), t.start - dt.timedelta(days=1, seconds=1)]
+        if t.end is not None:
+            edges += [t.end + dt.timedelta(milliseconds=1), t.end + dt.timedelta(days=30)]
+        if t.ended is not None:
+            edges.append(t.ended + dt.timedelta(days=30))
+        when = data.draw(st.sampled_from(edges)) + nudge
+        self.move_clock(when - self.now)
 
     # -- rules: time -----------------------------------------------------------------------------
 
@@ -531,6 +760,22 @@ class OrgMachine(RuleBasedStateMachine):
                 continue
             assert h.visible(self.now), f"{h.id} should be purged at {self.now}"
             self.check_handshake(seen, h)
+
+
+    @invariant()
+    def every_transfer_reads_as_the_rules_say(self) -> None:
+        for t in self.ref.transfers.values():
+            for account, org_id, side in ((t.inviter, t.inviter_org, "inbound"), (t.source, t.source_org, "outbound")):
+                if org_id not in self.ref.orgs or self.ref.orgs[org_id].management != account:
+                    continue  # that organization is gone: nobody sees this side any more
+                client = self.client(account)
+                try:
+                    seen = client.describe_responsibility_transfer(Id=t.id)["ResponsibilityTransfer"]
+                except client.exceptions.ResponsibilityTransferNotFoundException:
+                    assert not t.visible(self.now), f"{t.id} should be visible to {account} at {self.now}"
+                    continue
+                assert t.visible(self.now), f"{t.id} should be purged at {self.now}"
+                self.check_transfer(seen, t, side)
 
 
 class FreezegunOrgMachine(OrgMachine):

@@ -1,6 +1,9 @@
 """A small reference model of the handshake rules and the organization tree, written from the specs,
 not from orgsim's code.
 
+Billing transfers follow the billing-transfer reference (its quotas, dates, chains and the
+transfer's own lifecycle), with the project's decisions and docs/behaviour.md ("Billing transfers").
+
 It predicts the answer to every call the state machine makes: either an error (code and Reason) or
 success, and how the world changes. Handshake spec sections: 5 (check order), 6.1-6.7 and 6.10
 (operations), 7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
@@ -30,6 +33,9 @@ MAX_TAGS = 50
 ACTIVE, PENDING_CLOSURE, CLOSED = "ACTIVE", "PENDING_CLOSURE", "CLOSED"
 
 OPEN, ACCEPTED, DECLINED, CANCELED, EXPIRED = "OPEN", "ACCEPTED", "DECLINED", "CANCELED", "EXPIRED"
+REQUESTED, WITHDRAWN = "REQUESTED", "WITHDRAWN"
+TRANSFER = "TRANSFER_RESPONSIBILITY"
+MILLISECOND = dt.timedelta(milliseconds=1)
 TERMINAL = frozenset({ACCEPTED, DECLINED, CANCELED, EXPIRED})
 TARGET_STATE = {"accept": ACCEPTED, "decline": DECLINED, "cancel": CANCELED}
 
@@ -109,9 +115,15 @@ class RefHandshake:
     ended: dt.datetime | None = None
     #: Set when the world was settled past the end of its retention period: gone for good.
     purged: bool = False
+    action: str = "INVITE"
+    #: For a billing transfer invitation: the transfer's id, and its start (it expires a day before).
+    transfer: str | None = None
+    start: dt.datetime | None = None
 
     @property
     def expires(self) -> dt.datetime:
+        if self.start is not None:
+            return self.start - DAY
         return self.requested + INVITE_LIFETIME
 
     def state(self, now: dt.datetime) -> str:
@@ -138,22 +150,91 @@ class RefHandshake:
             self.purged = True
 
 
+@dataclass
+class RefTransfer:
+    id: str
+    handshake: RefHandshake
+    #: The organization that pays (and its management account), and the one whose bill moves.
+    inviter_org: str
+    inviter: str
+    source_org: str
+    source: str
+    name: str
+    final: str | None = None
+    ended: dt.datetime | None = None
+    end: dt.datetime | None = None
+    #: Set when the world was settled past the end of its retention period: gone for good.
+    purged: bool = False
+
+    @property
+    def start(self) -> dt.datetime:
+        assert self.handshake.start is not None
+        return self.handshake.start
+
+    def status(self, now: dt.datetime) -> str:
+        if self.final is not None:
+            return self.final
+        return EXPIRED if self.handshake.state(now) == EXPIRED else REQUESTED
+
+    def visible(self, now: dt.datetime) -> bool:
+        if self.purged:
+            return False
+        status = self.status(now)
+        if status == WITHDRAWN:
+            assert self.end is not None
+            return now < self.end + RETENTION
+        if status in (DECLINED, CANCELED):
+            assert self.ended is not None
+            return now < self.ended + RETENTION
+        if status == EXPIRED:
+            return self.handshake.visible(now)
+        return True
+
+    def in_progress(self, now: dt.datetime) -> bool:
+        status = self.status(now)
+        return status in (REQUESTED, ACCEPTED) or (status == WITHDRAWN and self.end is not None and now <= self.end)
+
+
+def month_first(moment: dt.datetime, months: int = 0) -> dt.datetime:
+    """Midnight UTC on the first of the month ``months`` after ``moment``'s."""
+    year, month = moment.year, moment.month + months
+    while month > 12:
+        year, month = year + 1, month - 12
+    while month < 1:
+        year, month = year - 1, month + 12
+    return dt.datetime(year, month, 1, tzinfo=dt.timezone.utc)
+
+
+def month_last(moment: dt.datetime, months: int = 0) -> dt.datetime:
+    """The last millisecond of the month ``months`` after ``moment``'s."""
+    return month_first(moment, months + 1) - MILLISECOND
+
+
 class Reference:
     """The world as the rules say it should be."""
 
-    def __init__(self, max_accounts: int, max_invitations_per_day: int) -> None:
+    def __init__(
+        self, max_accounts: int, max_invitations_per_day: int, max_inbound_transfers: int = 1000, max_chain: int = 1
+    ) -> None:
         self.max_accounts = max_accounts
         self.max_invitations_per_day = max_invitations_per_day
+        self.max_inbound_transfers = max_inbound_transfers
+        self.max_chain = max_chain
         self.accounts: dict[str, RefAccount] = {}
         self.orgs: dict[str, RefOrg] = {}
         self.handshakes: dict[str, RefHandshake] = {}  # in creation order
         self._placements = 0
+        self.transfers: dict[str, RefTransfer] = {}  # in creation order
 
     def settle(self, now: dt.datetime) -> None:
         """The world brought up to ``now`` (every call, and every look at the world, does this first):
-        handshakes expire and are purged, closures complete and closed accounts leave."""
+        handshakes expire and are purged, transfers are purged, closures complete and closed accounts
+        leave."""
         for h in self.handshakes.values():
             h.settle(now)
+        for t in self.transfers.values():
+            if not t.visible(now):
+                t.purged = True
         self._settle_closures(now)
 
     # -- lookups ------------------------------------------------------------------------------
@@ -209,12 +290,16 @@ class Reference:
         key = self.target_key(target_type, target_id)
         if key in org.members:
             return fail("HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION")
-        live = [h for h in self.sent_by(org.id) if h.state(now) == OPEN]
+        live = [h for h in self.sent_by(org.id) if h.action == "INVITE" and h.state(now) == OPEN]
         if any(self.target_key(h.target_type, h.target_id) == key for h in live):
             return fail("DuplicateHandshakeException")
         if len(org.members) + len(live) >= self.max_accounts:
             return fail("HandshakeConstraintViolationException", "ACCOUNT_NUMBER_LIMIT_EXCEEDED")
-        recent = [h for h in self.sent_by(org.id) if h.requested > now - DAY and h.state(now) != ACCEPTED]
+        recent = [
+            h
+            for h in self.sent_by(org.id)
+            if h.action == "INVITE" and h.requested > now - DAY and h.state(now) != ACCEPTED
+        ]
         if len(recent) >= self.max_invitations_per_day:
             return fail("HandshakeConstraintViolationException", "HANDSHAKE_RATE_LIMIT_EXCEEDED")
         return SUCCESS
@@ -229,11 +314,28 @@ class Reference:
                 return fail("AccessDeniedException")
         elif self.recipient(h) != caller:
             return fail("AccessDeniedException")
+        elif h.transfer is not None and response == "accept":
+            # Only the management account of the organization invited accepts.
+            own = self.org_of(caller)
+            if own is None:
+                return fail("AWSOrganizationsNotInUseException")
+            if own.management != caller or own.id != self.transfers[h.transfer].source_org:
+                return fail("AccessDeniedException")
         current = h.state(now)
         if current == TARGET_STATE[response]:
             return fail("HandshakeAlreadyInStateException")
         if current != OPEN:
             return fail("InvalidHandshakeTransitionException")
+        if h.transfer is not None:
+            if response == "accept":
+                t = self.transfers[h.transfer]
+                if any(
+                    other.source_org == t.source_org and other.status(now) == ACCEPTED for other in self.transfers.values()
+                ):
+                    return fail("ConstraintViolationException", "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION")
+                if self.chain_refused(t.inviter_org, t.source_org, now):
+                    return fail("ConstraintViolationException", "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION")
+            return SUCCESS
         if response == "accept":
             own = self.org_of(caller)
             if own is not None:
@@ -286,12 +388,14 @@ class Reference:
             return fail("AlreadyInOrganizationException")
         return SUCCESS
 
-    def expect_delete_org(self, caller: str) -> Expected:
+    def expect_delete_org(self, caller: str, now: dt.datetime) -> Expected:
         org, refused = self._management(caller)
         if org is None:
             return refused
         if len(org.members) > 1:
             return fail("OrganizationNotEmptyException")
+        if any(org.id in (t.inviter_org, t.source_org) and t.in_progress(now) for t in self.transfers.values()):
+            return fail("ConstraintViolationException", "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS")
         return SUCCESS
 
     def expect_member_of_some_org(self, caller: str) -> Expected:
@@ -321,6 +425,12 @@ class Reference:
     def respond(self, caller: str, handshake_id: str, response: str, now: dt.datetime) -> None:
         h = self.handshakes[handshake_id]
         h.final, h.ended = TARGET_STATE[response], now
+        if h.transfer is not None:
+            t = self.transfers[h.transfer]
+            t.final = TARGET_STATE[response]
+            if response != "accept":
+                t.ended = now
+            return
         if response == "accept":
             self._join(caller, self.orgs[h.org])
             self.accounts[caller].tags = dict(h.tags)
@@ -517,6 +627,138 @@ class Reference:
     def close(self, account_id: str, now: dt.datetime) -> None:
         account = self.accounts[account_id]
         account.state, account.closes_at = PENDING_CLOSURE, now + CLOSE_DELAY
+
+    # -- billing transfers ----------------------------------------------------------------------
+
+    def payers_above(self, org_id: str, now: dt.datetime) -> list[str]:
+        """Who pays for ``org_id``, who pays for that one, and so on (accepted transfers only)."""
+        found: list[str] = []
+        current = org_id
+        while True:
+            nxt = next(
+                (t.inviter_org for t in self.transfers.values() if t.source_org == current and t.status(now) == ACCEPTED),
+                None,
+            )
+            if nxt is None or nxt == org_id or nxt in found:
+                return found
+            found.append(nxt)
+            current = nxt
+
+    def levels_below(self, org_id: str, now: dt.datetime, visited: frozenset[str] = frozenset()) -> int:
+        visited = visited | {org_id}
+        return max(
+            (
+                1 + self.levels_below(t.source_org, now, visited)
+                for t in self.transfers.values()
+                if t.inviter_org == org_id and t.source_org not in visited and t.status(now) == ACCEPTED
+            ),
+            default=0,
+        )
+
+    def chain_refused(self, inviter_org: str, source_org: str, now: dt.datetime) -> bool:
+        above = self.payers_above(inviter_org, now)
+        return source_org in above or self.levels_below(source_org, now) + 1 + len(above) > self.max_chain
+
+    def expect_transfer_invite(self, caller: str, target: str, start: dt.datetime, now: dt.datetime) -> Expected:
+        if (start.hour, start.minute, start.second, start.microsecond) != (0, 0, 0, 0):
+            return fail("InvalidInputException", "START_DATE_NOT_BEGINNING_OF_DAY")
+        if start.day != 1:
+            return fail("InvalidInputException", "START_DATE_NOT_BEGINNING_OF_MONTH")
+        if start < month_first(now, 1) or now >= start - DAY:
+            return fail("InvalidInputException", "START_DATE_TOO_EARLY")
+        if start > month_first(now, 2):
+            return fail("InvalidInputException", "START_DATE_TOO_LATE")
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        source_org = self.org_of(target)
+        if source_org is not None and source_org.id == org.id:
+            return fail("HandshakeConstraintViolationException", "SOURCE_AND_TARGET_CANNOT_MATCH")
+        if source_org is None or source_org.management != target:
+            return fail("HandshakeConstraintViolationException", "TARGET_ACCOUNT_VALIDATION_FAILURE")
+        between = [t for t in self.inbound(org.id) if t.source_org == source_org.id]
+        if any(t.status(now) == REQUESTED for t in between):
+            return fail("DuplicateHandshakeException")
+        if any(t.status(now) == ACCEPTED for t in between):
+            return fail("HandshakeConstraintViolationException", "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS")
+        if sum(1 for t in self.inbound(org.id) if t.status(now) in (REQUESTED, ACCEPTED)) >= self.max_inbound_transfers:
+            return fail("ConstraintViolationException", "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION")
+        if self.chain_refused(org.id, source_org.id, now):
+            return fail("ConstraintViolationException", "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION")
+        return SUCCESS
+
+    def inbound(self, org_id: str) -> list[RefTransfer]:
+        return _in_order(t for t in self.transfers.values() if t.inviter_org == org_id)
+
+    def outbound(self, org_id: str) -> list[RefTransfer]:
+        return _in_order(t for t in self.transfers.values() if t.source_org == org_id)
+
+    def expect_find_transfer(self, caller: str, transfer_id: str, now: dt.datetime) -> tuple[Expected, str | None]:
+        """Whether ``caller`` may see the transfer, and from which side (``inbound``: the payer)."""
+        org, refused = self._management(caller)
+        if org is None:
+            return refused, None
+        t = self.transfers.get(transfer_id)
+        if t is None or not t.visible(now) or org.id not in (t.inviter_org, t.source_org):
+            return fail("ResponsibilityTransferNotFoundException"), None
+        return SUCCESS, "inbound" if org.id == t.inviter_org else "outbound"
+
+    def expect_terminate(
+        self, caller: str, transfer_id: str, end: dt.datetime | None, now: dt.datetime
+    ) -> tuple[Expected, dt.datetime]:
+        """The answer, and the end date the transfer gets if it is withdrawn."""
+        wanted = month_last(now)
+        if end is not None:
+            wanted = month_last(end)
+            if end <= wanted - dt.timedelta(seconds=1):
+                return fail("InvalidInputException", "END_DATE_NOT_END_OF_MONTH"), wanted
+            if wanted < month_last(now):
+                return fail("InvalidInputException", "END_DATE_TOO_EARLY"), wanted
+            if wanted > month_last(now, 1):
+                return fail("InvalidInputException", "END_DATE_TOO_LATE"), wanted
+        found, _ = self.expect_find_transfer(caller, transfer_id, now)
+        if not found.ok:
+            return found, wanted
+        t = self.transfers[transfer_id]
+        if t.status(now) == WITHDRAWN:
+            return fail("ResponsibilityTransferAlreadyInStatusException"), wanted
+        if t.status(now) != ACCEPTED:
+            return fail("InvalidResponsibilityTransferTransitionException"), wanted
+        if wanted < t.start:
+            return fail("InvalidInputException", "END_DATE_TOO_EARLY"), wanted
+        return SUCCESS, wanted
+
+    def expect_rename(self, caller: str, transfer_id: str, now: dt.datetime) -> Expected:
+        found, side = self.expect_find_transfer(caller, transfer_id, now)
+        if not found.ok:
+            return found
+        if side != "inbound":
+            return fail("AccessDeniedException")
+        if self.transfers[transfer_id].status(now) not in (REQUESTED, ACCEPTED):
+            return fail("ConstraintViolationException", "TRANSFER_RESPONSIBILITY_UPDATE_NOT_ALLOWED")
+        return SUCCESS
+
+    def invite_transfer(
+        self, handshake_id: str, transfer_id: str, caller: str, target: str, start: dt.datetime, now: dt.datetime
+    ) -> RefTransfer:
+        org, source_org = self.org_of(caller), self.org_of(target)
+        assert org is not None and source_org is not None
+        h = RefHandshake(
+            handshake_id, org.id, "ACCOUNT", target, None, org.feature_set, now,
+            action=TRANSFER, transfer=transfer_id, start=start,
+        )
+        self.handshakes[handshake_id] = h
+        t = RefTransfer(transfer_id, h, org.id, caller, source_org.id, target, "bill")
+        self.transfers[transfer_id] = t
+        return t
+
+    def terminate(self, transfer_id: str, end: dt.datetime, now: dt.datetime) -> None:
+        t = self.transfers[transfer_id]
+        t.final, t.ended, t.end = WITHDRAWN, now, end
+
+
+def _in_order(transfers: Iterable[RefTransfer]) -> list[RefTransfer]:
+    return sorted(transfers, key=lambda t: (t.handshake.requested, t.id))
 
 
 def _listed(handshakes: Iterable[RefHandshake]) -> list[RefHandshake]:

@@ -47,6 +47,9 @@ class IdGenerator:
     def account_id(self) -> str:
         return str(self._rng.randrange(100_000_000_000, 1_000_000_000_000))
 
+    def transfer_id(self) -> str:
+        return "rt-" + self._pick(_LOWER_ALNUM, 8)
+
     def create_account_request_id(self) -> str:
         return "car-" + self._hex(32)
 

@@ -40,14 +40,7 @@ def invite(
     now: dt.datetime,
 ) -> Handshake:
     """Send an INVITE handshake from the caller's organization to ``target``."""
-    if target.type == ORGANIZATION:
-        raise errors.invalid_input(
-            "INVALID_PARTY_TYPE_TARGET", "You can invite only an account, by its id or its email address."
-        )
-    if target.type == ACCOUNT and not is_account_id(target.id):
-        raise errors.invalid_input("INVALID_PATTERN", errors.PATTERN_MISMATCH)
-    if target.type == EMAIL and not _EMAIL.fullmatch(target.id):
-        raise errors.invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You provided an invalid email address.")
+    check_target(target)
     check_tags(tags)
     org = managed_by(world, caller)
     for check in world.rules.invite_checks:
@@ -87,6 +80,18 @@ def invite(
         recipient_email=target.id.lower() if target.type == EMAIL else None,
         tags=tuple(tags),
     )
+
+
+def check_target(target: Party) -> None:
+    """An invitation goes to an account, named by a well-formed id or email address."""
+    if target.type == ORGANIZATION:
+        raise errors.invalid_input(
+            "INVALID_PARTY_TYPE_TARGET", "You can invite only an account, by its id or its email address."
+        )
+    if target.type == ACCOUNT and not is_account_id(target.id):
+        raise errors.invalid_input("INVALID_PATTERN", errors.PATTERN_MISMATCH)
+    if target.type == EMAIL and not _EMAIL.fullmatch(target.id):
+        raise errors.invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You provided an invalid email address.")
 
 
 def _sender_resource(world: World, org: Organization) -> Resource:

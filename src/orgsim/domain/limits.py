@@ -37,6 +37,12 @@ class Limits:
     closure_share: float = 0.2
     min_closures_per_month: int = 250
     max_closures_per_month: int = 1000
+    #: Billing transfers an organization's management account may have sent and not lost: open
+    #: invitations and accepted transfers count (AWS's own default is 0, raised on request up to 1,000).
+    max_inbound_transfers: int = 1000
+    #: The longest chain of accepted billing transfers (A pays for B, which pays for C: 2). AWS allows 1
+    #: by default and up to 2 on request.
+    max_transfer_chain_length: int = 1
 
     @property
     def create_account_delay(self) -> dt.timedelta:

@@ -76,6 +76,8 @@ def delete_organization(world: World, caller: Account, now: dt.datetime) -> None
             "OrganizationNotEmptyException",
             "The organization still contains accounts other than the management account. Remove them first.",
         )
+    for check in world.rules.delete_checks:
+        check(world, org, now)
     for handshake in org.handshakes:
         if handshake.stored_state in LIVE_STATES:
             if handshake.state(now) == EXPIRED:

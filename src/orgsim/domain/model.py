@@ -24,6 +24,7 @@ LIVE_STATES: Final = frozenset({REQUESTED, OPEN})
 INVITE: Final = "INVITE"
 ENABLE_ALL_FEATURES: Final = "ENABLE_ALL_FEATURES"
 APPROVE_ALL_FEATURES: Final = "APPROVE_ALL_FEATURES"
+TRANSFER_RESPONSIBILITY: Final = "TRANSFER_RESPONSIBILITY"
 
 # Party and resource types.
 ACCOUNT: Final = "ACCOUNT"
@@ -282,3 +283,85 @@ class AccountRequest:
     state: str = IN_PROGRESS
     account_id: str | None = None
     failure_reason: str | None = None
+
+
+# Responsibility transfers (behaviour.md, "Billing transfers"): the type, and the one status that is
+# not also a handshake state.
+BILLING: Final = "BILLING"
+WITHDRAWN: Final = "WITHDRAWN"
+
+
+@dataclass(eq=False, slots=True)
+class ResponsibilityTransfer:
+    """A responsibility (billing) transfer. Its public status is derived from the stored one and ``now``,
+    and from what time has done to it (``purged``; behaviour.md, "When the clock goes back").
+
+    The inviter is the organization that will manage and pay the other one's bill (the transfer's
+    ``Target``); the source is the organization whose bill moves (the transfer's ``Source``). While
+    the stored status is REQUESTED the status follows the invitation ``handshake``: EXPIRED once the
+    handshake is. Every other status is set by an explicit transition.
+    """
+
+    seq: int
+    id: str
+    type: str
+    name: str
+    inviter_org_id: str
+    inviter_account_id: str
+    source_org_id: str
+    source_account_id: str
+    start: dt.datetime
+    handshake: Handshake
+    requested_at: dt.datetime
+    #: The tags given with the invitation; attached (to ``tags``) when it is accepted.
+    invite_tags: Tags = ()
+    stored_status: str = REQUESTED
+    #: When a call put it in a terminal status (DECLINED, CANCELED, WITHDRAWN).
+    ended_at: dt.datetime | None = None
+    #: The EndTimestamp set when it was withdrawn.
+    end: dt.datetime | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    #: Set when the world was settled past the end of its retention period: gone for good.
+    purged: bool = False
+    #: Where it sorts in the lists: by creation time, then Id (as ``Handshake.order_key``).
+    order_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        micros = (self.requested_at - _TIME_ORIGIN) // dt.timedelta(microseconds=1)
+        self.order_key = f"{micros:020d}/{self.id}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        """When the invitation expires (its handshake's expiry)."""
+        return self.handshake.expires_at
+
+    def status(self, now: dt.datetime) -> str:
+        stored = self.stored_status
+        if stored == REQUESTED and self.handshake.state(now) == EXPIRED:
+            return EXPIRED
+        return stored
+
+    def terminal_since(self, now: dt.datetime) -> dt.datetime | None:
+        """When it entered a terminal status (its invitation's expiry, for an EXPIRED one); None while
+        REQUESTED or ACCEPTED."""
+        stored = self.stored_status
+        if stored == REQUESTED:
+            return self.handshake.terminal_since(now)
+        if stored == ACCEPTED:
+            return None
+        return self.ended_at
+
+    def visible_until(self, now: dt.datetime) -> dt.datetime | None:
+        """When responses stop showing it: the retention period after it ended, and for a withdrawn
+        one after its EndTimestamp; None while it stays visible for good (REQUESTED, ACCEPTED)."""
+        if self.stored_status == WITHDRAWN and self.end is not None:
+            return self.end + RETENTION
+        since = self.terminal_since(now)
+        return None if since is None else since + RETENTION
+
+    def shown_status(self, now: dt.datetime) -> str | None:
+        """The status responses show at ``now``; None once it is past its retention period."""
+        if self.purged:
+            return None
+        until = self.visible_until(now)
+        return self.status(now) if until is None or now < until else None

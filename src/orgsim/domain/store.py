@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from bisect import insort
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .ids import IdGenerator, is_account_id
@@ -25,6 +26,7 @@ from .model import (
     Handshake,
     Organization,
     Resource,
+    ResponsibilityTransfer,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +60,15 @@ class World:
         #: handshake enters at its expiry; what is due then (expiring it, or hiding it at the end of its
         #: retention period) is ``handshakes.settle``'s work.
         self.handshake_timers: list[tuple[dt.datetime, str]] = []
+        #: Responsibility transfers by id, and by the organization on each side in list order
+        #: (``order_key``): the inviter's (inbound) and the source's (outbound).
+        self.transfers: dict[str, ResponsibilityTransfer] = {}
+        self.inbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
+        self.outbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
+        #: What each organization's transfers stand at now, by organization id (see ``transfers_of``).
+        self.transfer_standing: dict[str, TransferStanding] = {}
+        #: When a transfer may leave the API, earliest first: ``(when, transfer id)`` (``transfers.settle``).
+        self.transfer_timers: list[tuple[dt.datetime, str]] = []
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
         #: The clock readings the world can work with: everything it computes from "now" (a day back
@@ -132,12 +143,22 @@ class World:
         heapq.heappush(self.handshake_timers, (at, handshake.id))
         self.wake(at)
 
+    def schedule_transfer(self, transfer: ResponsibilityTransfer, at: dt.datetime) -> None:
+        """``transfer`` may leave the API at ``at`` (see ``transfer_timers``)."""
+        heapq.heappush(self.transfer_timers, (at, transfer.id))
+        self.wake(at)
+
     def set_state(self, account: Account, state: str) -> None:
         """Put an account into another ``State``, noting the change."""
         before = account.state
         account.state = state
         if before != state:
             self.changes.append(Change(account.id, before, state))
+
+    def note(self, record_id: str, before: str, after: str) -> None:
+        """Note a transition of a record other than a handshake (a transfer's status)."""
+        if before != after:
+            self.changes.append(Change(record_id, before, after))
 
     def take_changes(self) -> tuple[Change, ...]:
         """The changes noted since the last call of this, oldest first; forgets them."""
@@ -222,6 +243,45 @@ class World:
         self.schedule(handshake, handshake.expires_at)
 
 
+    # -- responsibility transfers ----------------------------------------------------------
+
+    def store_transfer(self, transfer: ResponsibilityTransfer) -> None:
+        """Record a new transfer in both organizations' lists, kept sorted by ``order_key``, and
+        among the invitations each side has open."""
+        self.transfers[transfer.id] = transfer
+        insort(self.inbound_transfers.setdefault(transfer.inviter_org_id, []), transfer, key=_transfer_order)
+        insort(self.outbound_transfers.setdefault(transfer.source_org_id, []), transfer, key=_transfer_order)
+        standing = self.transfer_standing
+        insort(standing.setdefault(transfer.inviter_org_id, TransferStanding()).sent, transfer, key=_by_expiry)
+        insort(standing.setdefault(transfer.source_org_id, TransferStanding()).received, transfer, key=_by_expiry)
+        self.schedule_transfer(transfer, transfer.expires_at + RETENTION)
+
+    def transfers_of(self, org_id: str) -> TransferStanding:
+        """What the organization's billing transfers stand at. Asking changes nothing: an organization
+        that never had a transfer gets an empty standing of its own, not kept (every organization a
+        transfer changes has had one since it was stored)."""
+        found = self.transfer_standing.get(org_id)
+        return found if found is not None else TransferStanding()
+
+
+@dataclass(eq=False)
+class TransferStanding:
+    """One organization's billing transfers as the rules ask about them, so that no rule walks the
+    organization's whole history (behaviour.md, "Billing transfers")."""
+
+    #: Invitations it sent and received that nobody answered, by expiry (expired ones included until
+    #: answered: they are skipped by their status).
+    sent: list[ResponsibilityTransfer] = field(default_factory=list)
+    received: list[ResponsibilityTransfer] = field(default_factory=list)
+    #: Its accepted transfers as the payer, by id, and the accepted transfer that pays for it.
+    paying_for: dict[str, ResponsibilityTransfer] = field(default_factory=dict)
+    paid_by: ResponsibilityTransfer | None = None
+    #: The accepted transfers that end at it, directly or through chains.
+    paid_through: int = 0
+    #: The latest end date of its withdrawn transfers, either side.
+    withdrawn_until: dt.datetime | None = None
+
+
 _FIRST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 _LAST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _DAY = dt.timedelta(days=1)
@@ -229,3 +289,11 @@ _DAY = dt.timedelta(days=1)
 
 def _order(handshake: Handshake) -> str:
     return handshake.order_key
+
+
+def _transfer_order(transfer: ResponsibilityTransfer) -> str:
+    return transfer.order_key
+
+
+def _by_expiry(transfer: ResponsibilityTransfer) -> tuple[dt.datetime, str]:
+    return transfer.expires_at, transfer.order_key

@@ -7,6 +7,8 @@ Which kinds of resource can be tagged, and where each keeps its tags, is compose
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Iterable, Sequence
 
 from . import errors
@@ -59,37 +61,39 @@ def resource_kind(resource_id: str) -> str:
     return prefix + dash
 
 
-def _tags_of(world: World, org: Organization, resource_id: str) -> dict[str, str]:
+def _tags_of(world: World, org: Organization, resource_id: str, now: dt.datetime) -> dict[str, str]:
     """The tags of a resource of the caller's organization; ``TargetNotFoundException`` for any other
     id, and for kinds the simulation does not model."""
     find = world.rules.taggable.get(resource_kind(resource_id))
-    found = None if find is None else find(world, org, resource_id)
+    found = None if find is None else find(world, org, resource_id, now)
     if found is None:
         raise errors.target_not_found()
     return found
 
 
-def tag_resource(world: World, caller: Account, resource_id: str, tags: Sequence[tuple[str, str]]) -> None:
+def tag_resource(
+    world: World, caller: Account, resource_id: str, tags: Sequence[tuple[str, str]], now: dt.datetime
+) -> None:
     """TagResource: add the tags, replacing the values of keys the resource already has; all or nothing."""
     check_new_tags(tags)
     org = managed_by(world, caller)
-    found = _tags_of(world, org, resource_id)
+    found = _tags_of(world, org, resource_id, now)
     added = sum(1 for key, _ in tags if key not in found)
     if len(found) + added > MAX_TAGS:
         raise _too_many()
     found.update(tags)
 
 
-def untag_resource(world: World, caller: Account, resource_id: str, keys: Sequence[str]) -> None:
+def untag_resource(world: World, caller: Account, resource_id: str, keys: Sequence[str], now: dt.datetime) -> None:
     """UntagResource: remove the keys; keys the resource does not have are ignored."""
     check_keys(keys)
     org = managed_by(world, caller)
-    found = _tags_of(world, org, resource_id)
+    found = _tags_of(world, org, resource_id, now)
     for key in keys:
         found.pop(key, None)
 
 
-def list_tags(world: World, caller: Account, resource_id: str) -> list[tuple[str, str]]:
+def list_tags(world: World, caller: Account, resource_id: str, now: dt.datetime) -> list[tuple[str, str]]:
     """ListTagsForResource: the tags in the order they were first set."""
     org = managed_by(world, caller)
-    return list(_tags_of(world, org, resource_id).items())
+    return list(_tags_of(world, org, resource_id, now).items())

@@ -8,6 +8,8 @@ operations that do are in ``organizational_units`` (behaviour.md, "The organizat
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .model import ALL, Account, Organization, OrganizationalUnit, Root
 from .store import World
 
@@ -75,15 +77,15 @@ def depth(parent: Parent) -> int:
 # -- where each kind of taggable resource keeps its tags (composed in ``rules``) --------------------
 
 
-def account_tags(world: World, org: Organization, resource_id: str) -> dict[str, str] | None:
+def account_tags(world: World, org: Organization, resource_id: str, now: dt.datetime) -> dict[str, str] | None:
     """A member account's tags."""
     return world.accounts[resource_id].tags if resource_id in org.members else None
 
 
-def root_tags(world: World, org: Organization, resource_id: str) -> dict[str, str] | None:
+def root_tags(world: World, org: Organization, resource_id: str, now: dt.datetime) -> dict[str, str] | None:
     return org.root.tags if resource_id == org.root.id else None
 
 
-def organizational_unit_tags(world: World, org: Organization, resource_id: str) -> dict[str, str] | None:
+def organizational_unit_tags(world: World, org: Organization, resource_id: str, now: dt.datetime) -> dict[str, str] | None:
     ou = org.organizational_units.get(resource_id)
     return None if ou is None else ou.tags

@@ -88,6 +88,23 @@ class RecordedCall(NamedTuple):
         shown = self._shown_handshake()
         return None if shown is None else shown[1]
 
+    @property
+    def transfer_id(self) -> str | None:
+        """The billing transfer the call named or returned, or whose invitation it named or returned."""
+        named = self.params.get("Id")
+        if isinstance(named, str) and named.startswith("rt-"):
+            return named
+        stored = self.stored_output or {}
+        shown = stored.get("ResponsibilityTransfer")
+        if isinstance(shown, dict) and isinstance(shown.get("Id"), str):
+            return str(shown["Id"])
+        handshake = self._shown_handshake()
+        if handshake is not None:
+            for resource in handshake[0].resources:
+                if resource.type == "RESPONSIBILITY_TRANSFER":
+                    return resource.value
+        return None
+
     def _shown_handshake(self) -> ShownHandshake | None:
         found = self.stored_output.get("Handshake") if self.stored_output is not None else None
         return found if isinstance(found, tuple) else None

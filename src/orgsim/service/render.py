@@ -24,6 +24,7 @@ from ..domain.model import (
     Organization,
     OrganizationalUnit,
     Resource,
+    ResponsibilityTransfer,
 )
 from ..domain.store import World
 from .botocore_model import member_names
@@ -150,3 +151,30 @@ def parent(p: tree.Parent) -> dict[str, Any]:
 
 def tags(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in pairs]
+def transfer(t: ResponsibilityTransfer, status: str, side: str, world: World) -> dict[str, Any]:
+    """The transfer as ``side`` (``inbound``: the inviter, ``outbound``: the source) sees it in
+    ``status``: with its own account, organization and direction in the ARN, and the name only for
+    the inviter (behaviour.md, "Billing transfers")."""
+    if side == "inbound":
+        viewer_account, viewer_org = t.inviter_account_id, t.inviter_org_id
+    else:
+        viewer_account, viewer_org = t.source_account_id, t.source_org_id
+    out: dict[str, Any] = {
+        "Arn": f"arn:aws:organizations::{viewer_account}:transfer/{viewer_org}/{t.type.lower()}/{side}/{t.id}"
+    }
+    if side == "inbound":
+        out["Name"] = t.name
+    out["Id"] = t.id
+    out["Type"] = t.type
+    out["Status"] = status
+    out["Source"] = _participant(world, t.source_account_id)
+    out["Target"] = _participant(world, t.inviter_account_id)
+    out["StartTimestamp"] = t.start
+    if t.end is not None:
+        out["EndTimestamp"] = t.end
+    out["ActiveHandshakeId"] = t.handshake.id
+    return out
+
+
+def _participant(world: World, account_id: str) -> dict[str, Any]:
+    return {"ManagementAccountId": account_id, "ManagementAccountEmail": world.accounts[account_id].email}
