@@ -5,39 +5,53 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import NoActiveSimulation, OrgsimError, RealAWSRequestBlocked, UnsimulatedOperation
+from .exceptions import (
+    BotocoreTooOld,
+    ClockOutOfRange,
+    NoActiveSimulation,
+    OrgsimError,
+    RealAWSRequestBlocked,
+    UnsimulatedOperation,
+)
 
 if TYPE_CHECKING:
-    from .adapters.botocore import install, patch_client
+    from .adapters import patch_client
     from .clock import ManualClock
     from .domain.model import Change
     from .options import Options
     from .seeding import SeededOrganization
     from .service.call_log import CallList, CallLog, RecordedCall
     from .service.faults import Fault
+    from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, Party
+    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root, Transfer
 
 __all__ = [
     "Account",
+    "BotocoreTooOld",
     "CallList",
     "CallLog",
     "Change",
+    "ClockOutOfRange",
+    "ExposedServerWarning",
     "Fault",
     "Handshake",
     "ManualClock",
     "NoActiveSimulation",
     "Options",
     "Organization",
+    "OrganizationalUnit",
     "OrgsimError",
     "Party",
     "RealAWSRequestBlocked",
     "RecordedCall",
+    "Root",
     "SeededOrganization",
+    "Server",
     "Simulation",
+    "Transfer",
     "UnsimulatedOperation",
     "current",
-    "install",
     "patch_client",
     "simulate",
 ]
@@ -45,8 +59,7 @@ __all__ = [
 # These names bring in boto3 and botocore (about 100 ms). pytest imports this package for the plugin in
 # every session, used or not, so they are imported on first access instead (PEP 562).
 _LAZY: dict[str, str] = {
-    "install": ".adapters.botocore",
-    "patch_client": ".adapters.botocore",
+    "patch_client": ".adapters",
     "ManualClock": ".clock",
     "Change": ".domain.model",
     "Options": ".options",
@@ -55,13 +68,18 @@ _LAZY: dict[str, str] = {
     "CallList": ".service.call_log",
     "CallLog": ".service.call_log",
     "RecordedCall": ".service.call_log",
+    "ExposedServerWarning": ".serving",
+    "Server": ".serving",
     "Simulation": ".simulation",
     "current": ".simulation",
     "simulate": ".simulation",
     "Account": ".snapshots",
     "Handshake": ".snapshots",
     "Organization": ".snapshots",
+    "OrganizationalUnit": ".snapshots",
     "Party": ".snapshots",
+    "Root": ".snapshots",
+    "Transfer": ".snapshots",
 }
 
 

@@ -23,7 +23,8 @@ def system_clock() -> dt.datetime:
 
 
 def as_utc(when: dt.datetime | str) -> dt.datetime:
-    """A timezone-aware UTC datetime; naive values and ISO strings without an offset are taken as UTC."""
+    """A timezone-aware UTC datetime; naive values and ISO strings without an offset are taken as UTC
+    (behaviour.md, "Time")."""
     if isinstance(when, str):
         when = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
     if not isinstance(when, dt.datetime):

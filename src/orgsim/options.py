@@ -37,6 +37,13 @@ class Options:
     create_account_delay_seconds: float = _DEFAULT_LIMITS.create_account_delay_seconds
     #: Days a created account must stay in its organization before it can leave or be removed.
     created_account_wait_days: float = _DEFAULT_LIMITS.created_account_wait_days
+    #: Seconds (on the clock) a closed account stays PENDING_CLOSURE before it is CLOSED.
+    close_account_delay_seconds: float = _DEFAULT_LIMITS.close_account_delay_seconds
+    #: Billing transfers an organization may have sent and not lost (open invitations and accepted
+    #: transfers); AWS's own default is 0.
+    max_inbound_transfers: int = _DEFAULT_LIMITS.max_inbound_transfers
+    #: The longest chain of accepted billing transfers (AWS: 1, or 2 on request).
+    max_transfer_chain_length: int = _DEFAULT_LIMITS.max_transfer_chain_length
     #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
     #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
     clock: Callable[[], dt.datetime] | None = None
@@ -61,22 +68,26 @@ class Options:
         return options
 
     def limits(self) -> Limits:
-        """The domain's quotas and delays, as these options set them."""
-        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits)})
+        """The domain's quotas and delays, as these options set them (the others at their defaults)."""
+        names = self.names()
+        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits) if f.name in names})
 
     def check(self) -> None:
         """ValueError for a value no simulation can run with, naming the option."""
         if not is_account_id(self.default_account_id):
             raise ValueError(f"default_account_id must be 12 digits, not {self.default_account_id!r}")
-        for name in ("max_accounts", "max_invitations_per_day"):
+        for name in ("max_accounts", "max_invitations_per_day", "max_transfer_chain_length"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
+        inbound = self.max_inbound_transfers
+        if isinstance(inbound, bool) or not isinstance(inbound, int) or inbound < 0:
+            raise ValueError(f"max_inbound_transfers must be a non-negative integer, not {inbound!r}")
         for name in ("passthrough", "allow_invites_during_enable_all_features"):
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise ValueError(f"{name} must be True or False, not {value!r}")
-        for name in ("create_account_delay_seconds", "created_account_wait_days"):
+        for name in ("create_account_delay_seconds", "created_account_wait_days", "close_account_delay_seconds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e9:
                 raise ValueError(f"{name} must be a number of at least 0, not {value!r}")

@@ -1,18 +1,20 @@
 """A plain-text picture of a simulated world: what the failure report and ``Simulation.report`` show."""
+# Organizations are drawn as their tree: the accounts right under the root first, then each OU with
+# what is in it, indented one step per level.
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from . import snapshots, timeline
 from .service.simulated_aws import SimulatedAWS
 
 
 def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | None = None) -> str:
-    """Organizations with their members, accounts in no organization, every handshake (those the world
-    holds, and the purged ones the call log still shows), armed faults and the last calls, with
-    handshake states as of ``now`` (default: when the world was last seen)."""
+    """Organizations with their tree of OUs and members, accounts in no organization, every handshake
+    (those the world holds, and the purged ones the call log still shows), armed faults and the last
+    calls, with handshake states as of ``now`` (default: when the world was last seen)."""
     with aws.lock:
         if now is None:
             now = aws.last_seen or aws.now()
@@ -25,6 +27,7 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
         calls = list(aws.calls)
         # The purged ones the calls showed too: what time did to them is part of the story.
         handshakes = snapshots.handshakes(world, now, calls)
+        transfers = snapshots.transfers(world, now)
         faults = aws.faults.armed()
 
     names = display_names(accounts.values())
@@ -32,14 +35,12 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
 
     out.append(f"Organizations ({len(organizations)}):")
     for org in organizations:
-        out.append(f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}")
-        for member_id in org.member_ids:
-            account = accounts[member_id]
-            role = "management" if member_id == org.management_account_id else "member"
-            joined = timeline.format_time(account.joined_timestamp) if account.joined_timestamp else "?"
-            out.append(
-                f"    {member_id}  {names.get(member_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
-            )
+        out.append(
+            f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}"
+            f"  root {org.root.id}{_tags(org.root.tags)}"
+        )
+        units = {ou.id: ou for ou in org.organizational_units}
+        out.extend(_tree(org, units, org.root.account_ids, org.root.organizational_unit_ids, accounts, names, "    "))
     standalone = [a for a in accounts.values() if a.organization_id is None]
     if standalone:
         out.append(f"Accounts in no organization ({len(standalone)}):")
@@ -56,6 +57,17 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
             f"  expires {timeline.format_time(h.expiration_timestamp)}"
         )
 
+    if transfers:
+        out.append(f"Billing transfers ({len(transfers)}):")
+        for t in transfers:
+            status = t.status + (" (purged)" if t.purged else "")
+            ends = f"  ends {timeline.format_time(t.end_timestamp)}" if t.end_timestamp else ""
+            out.append(
+                f"  {t.id}  {t.type}  {t.source_organization_id} ({t.source_account_id}) billed to "
+                f"{t.inviter_organization_id} ({t.inviter_account_id})  {status:<18}"
+                f"  starts {timeline.format_time(t.start_timestamp)}{ends}  invitation {t.handshake_id}"
+            )
+
     if faults:
         out.append(f"Faults armed ({len(faults)}):")
         out.extend(f"  {fault!r}" for fault in faults)
@@ -63,11 +75,43 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
     shown = calls[-last_calls:] if last_calls > 0 else []
     out.append(f"Last {len(shown)} of {len(calls)} calls:" if shown else f"Calls: {len(calls)}")
     if shown:
-        # What time did to the handshakes between the first shown call and the last one, in place.
-        events = [e for e in timeline.time_events(handshakes) if e.time > shown[0].time]
+        # What time did between the first shown call and the last one, in place.
+        happened = sorted(timeline.time_events(handshakes, accounts.values()) + timeline.transfer_events(transfers))
+        events = [e for e in happened if e.time > shown[0].time]
         out.append("  " + timeline.header())
         out.extend("  " + timeline.entry_line(item, names) for _, item in timeline.merged(shown, events))
     return "\n".join(out) + "\n"
+
+
+def _tree(
+    org: snapshots.Organization,
+    units: Mapping[str, snapshots.OrganizationalUnit],
+    account_ids: Iterable[str],
+    ou_ids: Iterable[str],
+    accounts: dict[str, snapshots.Account],
+    names: dict[str, str],
+    indent: str,
+) -> list[str]:
+    """The lines for a root's or an OU's accounts, then for each of its OUs and what is in it."""
+    lines = []
+    for account_id in account_ids:
+        account = accounts[account_id]
+        role = "management" if account_id == org.management_account_id else "member"
+        joined = timeline.format_time(account.joined_timestamp) if account.joined_timestamp else "?"
+        state = "" if account.state == "ACTIVE" else f"  {account.state}"
+        lines.append(
+            f"{indent}{account_id}  {names.get(account_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
+            f"{state}{_tags(account.tags)}"
+        )
+    for ou_id in ou_ids:
+        ou = units[ou_id]
+        lines.append(f"{indent}{ou.id}  OU {ou.name!r}{_tags(ou.tags)}")
+        lines.extend(_tree(org, units, ou.account_ids, ou.organizational_unit_ids, accounts, names, indent + "  "))
+    return lines
+
+
+def _tags(tags: Mapping[str, str]) -> str:
+    return "  tags " + ", ".join(f"{k}={v}" for k, v in tags.items()) if tags else ""
 
 
 def display_names(accounts: Iterable[snapshots.Account]) -> dict[str, str]:

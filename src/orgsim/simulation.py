@@ -11,27 +11,30 @@ from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, overload
 
 import boto3
+from botocore.credentials import ReadOnlyCredentials
 
 from . import activation, report as _report, snapshots
-from .adapters.botocore import install
+from .adapters import install
 from .adapters.environment import FakeEnvironment
-from .clock import system_clock, utc_clock
+from .clock import Clock, as_utc, system_clock, utc_clock
 from .decorator import decorate
 from .domain.ids import is_account_id
 from .domain.model import ALL
-from .exceptions import NoActiveSimulation
+from .exceptions import BotocoreTooOld, NoActiveSimulation
 from .options import Options
-from .seeding import SeededOrganization, seed_organization
+from .seeding import OrganizationalUnits, SeededOrganization, seed_organization, seed_transfer
 from .service.botocore_model import service_model
 from .service.call_log import CallLog
 from .service.faults import Fault, build_error, resolve_operations
 from .service.java_regex import java_pattern
-from .service.routes import simulated
+from .service.routes import missing_from_model, simulated
 from .service.simulated_aws import SimulatedAWS
+from .serving import Server, needs_active
 from .sessions import session_for
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class Simulation:
@@ -49,6 +52,8 @@ class Simulation:
         self._active: activation.Active | None = None
         #: Set once used as a decorator (see ``__call__``).
         self._decorates = False
+        #: The servers serving this simulation (``serve``), oldest first.
+        self._servers: list[Server] = []
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -69,7 +74,10 @@ class Simulation:
         return self
 
     def stop(self) -> None:
-        """Stop answering, for every caller (from any thread or task). Stopping twice does nothing."""
+        """Stop answering, for every caller (from any thread or task), and stop the servers serving
+        it. Stopping twice does nothing."""
+        for server in reversed(list(self._servers)):
+            server.stop()
         if self._active is not None:
             activation.stop(self._active, on_last=_environment.restore)
 
@@ -94,13 +102,20 @@ class Simulation:
         self.stop()
 
     @overload
+    def __call__(self, func: type[T]) -> type[T]: ...  # type: ignore[overload-overlap]  # a class is callable
+
+    @overload
     def __call__(self, func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]: ...
 
     @overload
     def __call__(self, func: Callable[P, R]) -> Callable[P, R]: ...
 
-    def __call__(self, func: Callable[P, Any]) -> Callable[P, Any]:
+    def __call__(self, func: Any) -> Any:
         """Decorate a function: each call runs inside its own fresh simulation.
+
+        A generator or async generator function keeps its simulation active from its first step until
+        it finishes or is closed. On a class, each method whose name starts with ``test`` (inherited ones
+        included) is decorated, as ``unittest.mock.patch`` does: set-up methods and fixtures run outside.
 
         While a call runs, this object stands for that call's simulation, so ``sim.session(...)``,
         ``sim.calls`` and the rest work inside a function decorated with ``@sim`` (in the same thread
@@ -112,11 +127,21 @@ class Simulation:
     @contextlib.contextmanager
     def _fresh_run(self) -> Iterator[Simulation]:
         with Simulation(self.options) as running:
-            token = _runs.set((*_runs.get(), (self, running)))
+            entry = (self, running)
+            _runs.set((*_runs.get(), entry))
             try:
                 yield running
             finally:
-                _runs.reset(token)
+                # Not a token reset: a generator may be closed from another context than it started in.
+                _runs.set(tuple(run for run in _runs.get() if run is not entry))
+
+    def _running(self) -> Simulation:
+        """The simulation running for this object: itself, or the current call's when it decorates."""
+        if self._aws is None:
+            for decorator, running in reversed(_runs.get()):
+                if decorator is self:
+                    return running._running()
+        return self
 
     def _require(self) -> SimulatedAWS:
         if self._aws is not None:
@@ -157,7 +182,38 @@ class Simulation:
             credentials = aws.identities.issue_root(account_id)
         return session_for(credentials)
 
+    def credentials(self, account_id: str) -> ReadOnlyCredentials:
+        """The access keys the simulation issues for ``account_id``'s root user (the ones
+        ``session(account_id)`` signs with), as botocore's ``ReadOnlyCredentials``: ``access_key``,
+        ``secret_key``, ``token`` (None). Give them to a client outside the process (``serve``)."""
+        if not is_account_id(account_id):
+            raise ValueError(f"an AWS account id is 12 digits, not {account_id!r}")
+        aws = self._require()
+        with aws.lock:
+            issued = aws.identities.issue_root(account_id)
+        return ReadOnlyCredentials(issued.access_key_id, issued.secret_access_key, issued.session_token)
+
+    # -- server mode ------------------------------------------------------------------------
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Server:
+        """This simulation over HTTP, for clients outside the process (the AWS CLI, other SDKs):
+        ``with sim.serve() as server:`` then ``server.endpoint_url``. ``port=0`` picks a free port;
+        the host defaults to the loopback address (another one warns). While it runs, the environment
+        points AWS clients at it (``AWS_ENDPOINT_URL_ORGANIZATIONS``, ``AWS_ENDPOINT_URL_STS``); in-process
+        clients keep being answered directly. Stops with the block, ``stop()``, or the simulation."""
+        running = self._running()
+        if not running.active:
+            raise needs_active()
+        return Server(running, host, port)
+
     # -- clock and call log -----------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The clock this simulation reads: the ``clock`` option as given (a ``ManualClock`` to
+        ``advance``, say, also when the marker set it), or the system clock, which freezegun and
+        time-machine move."""
+        return system_clock if self.options.clock is None else self.options.clock
 
     def now(self) -> dt.datetime:
         """The simulated clock now (UTC, to the millisecond)."""
@@ -202,6 +258,10 @@ class Simulation:
             raise ValueError(f"times must be a positive integer, not {times!r}")
         if for_ is not None and (not isinstance(for_, dt.timedelta) or for_ <= dt.timedelta(0)):
             raise ValueError(f"for_ must be a positive timedelta, not {for_!r}")
+        for name in [operation] if isinstance(operation, str) else list(operation or ()):
+            missing = missing_from_model(name)
+            if missing is not None:
+                raise BotocoreTooOld(missing)
         service, operations = resolve_operations(operation, simulated())
         rejected = build_error(service, operations, error, reason, message, members)
         aws = self._require()
@@ -225,7 +285,8 @@ class Simulation:
 
     @property
     def accounts(self) -> tuple[snapshots.Account, ...]:
-        """Every account the simulation knows, including ones only seen as callers or invitees."""
+        """Every account the simulation knows, including ones only seen as callers (an invitation's
+        target is not an account until it calls; behaviour.md, "Who may call what")."""
         with self._observed() as (aws, _):
             return snapshots.accounts(aws.world)
 
@@ -258,6 +319,17 @@ class Simulation:
         with self._observed() as (aws, now):
             return snapshots.handshake(aws.world, handshake_id, now)
 
+    @property
+    def transfers(self) -> tuple[snapshots.Transfer, ...]:
+        """Every billing transfer ever invited to, oldest first, with statuses as of now."""
+        with self._observed() as (aws, now):
+            return snapshots.transfers(aws.world, now)
+
+    def transfer(self, transfer_id: str) -> snapshots.Transfer:
+        """One billing transfer as of now, even after the API stopped showing it; KeyError if it never existed."""
+        with self._observed() as (aws, now):
+            return snapshots.transfer(aws.world, transfer_id, now)
+
     # -- seeding ----------------------------------------------------------------------------
 
     def seed_account(
@@ -267,9 +339,9 @@ class Simulation:
         logged). ``email`` and ``name`` must be ones AWS would accept (the service model's ``Email`` and
         ``AccountName`` rules); by default they are made up."""
         if email is not None:
-            _check_detail("email", email, "Email")
+            _check_detail("account email", email, "Email")
         if name is not None:
-            _check_detail("name", name, "AccountName")
+            _check_detail("account name", name, "AccountName")
         with self._observed() as (aws, _):
             return snapshots.Account.of(aws.world.create_account(account_id, email, name))
 
@@ -280,19 +352,71 @@ class Simulation:
         feature_set: str = ALL,
         members: int | Iterable[str] = (),
         invitations: int | Iterable[str] = (),
+        organizational_units: OrganizationalUnits = (),
     ) -> SeededOrganization:
         """An organization managed by ``management_account_id`` (default: the default account), with
-        ``members`` that already joined and ``invitations`` still OPEN, built at the current simulated
-        time through the same rules as the API (and not recorded in the call log).
+        ``members`` that already joined, ``invitations`` still OPEN and ``organizational_units``, built at
+        the current simulated time through the same rules as the API (and not recorded in the call log).
 
         ``members`` and ``invitations`` are account ids (invitations may also be email addresses), or a
-        number of new accounts. ValueError when a rule refuses a step (e.g. the account limit).
+        number of new accounts. ``organizational_units`` lists OU paths (``"Workloads/Prod"``: every OU
+        on the way is made too), or maps each path to the accounts to place there (ids, or a number of
+        new accounts; accounts not yet members join first). ValueError when a rule refuses a step (e.g.
+        the account limit).
         """
+        paths = organizational_units
+        if not isinstance(paths, (str, Mapping)):
+            paths = list(paths)  # read once: it may be an iterator
+        if not isinstance(paths, str):
+            for path in paths:
+                for name in str(path).strip("/").split("/"):
+                    if name:
+                        _check_detail("OU name", name, "OrganizationalUnitName")
         with self._observed() as (aws, now):
             management = management_account_id or aws.identities.default.account_id
             return seed_organization(
-                aws.world, now, management, feature_set=feature_set, members=members, invitations=invitations
+                aws.world,
+                now,
+                management,
+                feature_set=feature_set,
+                members=members,
+                invitations=invitations,
+                organizational_units=paths,
             )
+
+    def seed_transfer(
+        self,
+        inviter: str,
+        source: str,
+        *,
+        start: dt.datetime | str | None = None,
+        name: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        accepted: bool = True,
+    ) -> snapshots.Transfer:
+        """A billing transfer: the organization ``inviter`` manages and pays the bill of the
+        organization ``source`` (each given by its id or its management account's id). Invited at the
+        current simulated time through the same rules as the API, for ``start`` (default: the first
+        of next month, or of the month after when less than a day is left), then accepted unless
+        ``accepted`` is False; ``tags`` are the invitation's. Not recorded in the call log.
+
+        Needs botocore 1.41.1 or newer (``BotocoreTooOld`` otherwise); ValueError when a rule refuses.
+        """
+        missing = missing_from_model("InviteOrganizationToTransferResponsibility")
+        if missing is not None:
+            raise BotocoreTooOld(f"seed_transfer simulates billing transfers, and {missing}")
+        if name is not None:
+            _check_detail("transfer name", name, "ResponsibilityTransferName")
+        pairs = tuple((tags or {}).items())
+        for key, value in pairs:
+            _check_detail("tag key", key, "TagKey")
+            _check_detail("tag value", value, "TagValue")
+        when = None if start is None else as_utc(start)  # naive means UTC
+        with self._observed() as (aws, now):
+            transfer = seed_transfer(
+                aws.world, now, inviter, source, start=when, name=name, tags=pairs, accepted=accepted
+            )
+            return snapshots.Transfer.of(transfer, now)
 
     def create_account(self, *args: Any, **kwargs: Any) -> snapshots.Account:
         """Deprecated: use ``seed_account`` (this is not the CreateAccount operation)."""
@@ -324,7 +448,8 @@ def _deprecated(old: str, new: str) -> None:
 
 
 def _check_detail(what: str, value: object, shape_name: str) -> None:
-    """Refuse an account detail that the real service would never hold (its responses could not show it)."""
+    """Refuse a detail (``what``: "account email", "OU name", ...) the real service would never hold
+    (its responses could not show it)."""
     rules = service_model("organizations").shape_for(shape_name).metadata
     low, high, pattern = rules.get("min", 0), rules.get("max"), rules.get("pattern")
     if (
@@ -334,7 +459,7 @@ def _check_detail(what: str, value: object, shape_name: str) -> None:
         or (pattern is not None and java_pattern(pattern).fullmatch(value) is None)
     ):
         raise ValueError(
-            f"{value!r} is not an account {what} AWS accepts: its model wants {low} to {high} characters"
+            f"{value!r} is not a valid {what}: AWS's model wants {low} to {high} characters"
             + (f" matching {pattern}" if pattern is not None else "")
         )
 

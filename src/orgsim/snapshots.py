@@ -8,15 +8,23 @@ it reads EXPIRED once the expiry has passed, exactly as the API would answer.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .domain import model
 from .domain.model import Party
 from .domain.store import World
 from .service.call_log import RecordedCall
 
-__all__ = ["Account", "Handshake", "Organization", "Party"]
+__all__ = ["Account", "Handshake", "Organization", "OrganizationalUnit", "Party", "Root", "Transfer"]
+
+_NO_TAGS: Mapping[str, str] = MappingProxyType({})
+
+
+def _tags(tags: dict[str, str]) -> Mapping[str, str]:
+    """A read-only copy, in the order the tags were first set."""
+    return MappingProxyType(dict(tags)) if tags else _NO_TAGS
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,99 @@ class Account:
     organization_id: str | None
     joined_method: str | None
     joined_timestamp: dt.datetime | None
+    #: The root or OU it is in, while it is a member.
+    parent_id: str | None = None
+    #: ``ACTIVE``, ``PENDING_CLOSURE`` or ``CLOSED`` (the API's ``State``; see ``status``).
+    state: str = model.ACTIVE
+    #: Its tags in its organization (none outside one).
+    tags: Mapping[str, str] = field(default_factory=lambda: _NO_TAGS, hash=False)
+    #: When CloseAccount was accepted for it, when it became CLOSED, and when it left its
+    #: organization for good (90 days later); None until then.
+    close_requested_timestamp: dt.datetime | None = None
+    closed_timestamp: dt.datetime | None = None
+    purged_timestamp: dt.datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """The older ``Status`` member the API shows next to ``State`` (SUSPENDED for a closed account)."""
+        return model.STATUS_OF[self.state]
 
     @classmethod
     def of(cls, account: model.Account) -> Account:
         return cls(
-            account.id, account.email, account.name, account.org_id, account.joined_method, account.joined_at
+            account.id,
+            account.email,
+            account.name,
+            account.org_id,
+            account.joined_method,
+            account.joined_at,
+            parent_id=account.parent_id,
+            state=account.state,
+            tags=_tags(account.tags),
+            close_requested_timestamp=account.close_requested_at,
+            closed_timestamp=account.closed_at,
+            purged_timestamp=account.purged_at,
+        )
+
+
+@dataclass(frozen=True)
+class Root:
+    """An organization's root as it was when the snapshot was taken."""
+
+    id: str
+    arn: str
+    name: str
+    #: The policy types enabled on it, as ``(type, status)`` pairs.
+    policy_types: tuple[tuple[str, str], ...]
+    tags: Mapping[str, str] = field(hash=False)
+    #: Its direct children, each kind in the order they arrived.
+    account_ids: tuple[str, ...]
+    organizational_unit_ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, root: model.Root) -> Root:
+        children = root.children
+        return cls(
+            root.id,
+            root.arn,
+            root.name,
+            tuple(root.policy_types.items()),
+            _tags(root.tags),
+            tuple(children.accounts),
+            tuple(children.organizational_units),
+        )
+
+
+@dataclass(frozen=True)
+class OrganizationalUnit:
+    """An OU as it was when the snapshot was taken."""
+
+    id: str
+    arn: str
+    name: str
+    parent_id: str
+    #: ``<org-id>/<root-id>/<ou-id>/.../``, as the API shows it.
+    path: str
+    #: 1 for an OU right under the root.
+    depth: int
+    tags: Mapping[str, str] = field(hash=False)
+    #: Its direct children, each kind in the order they arrived.
+    account_ids: tuple[str, ...]
+    organizational_unit_ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ou: model.OrganizationalUnit) -> OrganizationalUnit:
+        children = ou.children
+        return cls(
+            ou.id,
+            ou.arn,
+            ou.name,
+            ou.parent_id,
+            ou.path,
+            ou.depth,
+            _tags(ou.tags),
+            tuple(children.accounts),
+            tuple(children.organizational_units),
         )
 
 
@@ -48,10 +144,30 @@ class Organization:
     root_id: str
     #: Every member, the management account included, in the order they joined.
     member_ids: tuple[str, ...]
+    #: The root, with its children.
+    root: Root
+    #: Every OU, in the order they were created.
+    organizational_units: tuple[OrganizationalUnit, ...]
+
+    def organizational_unit(self, ou_id: str) -> OrganizationalUnit:
+        """The OU with this id; KeyError if the organization has none."""
+        for ou in self.organizational_units:
+            if ou.id == ou_id:
+                return ou
+        raise KeyError(f"organization {self.id} has no OU {ou_id!r}")
 
     @classmethod
     def of(cls, org: model.Organization) -> Organization:
-        return cls(org.id, org.arn, org.feature_set, org.management_account_id, org.root_id, tuple(org.members))
+        return cls(
+            org.id,
+            org.arn,
+            org.feature_set,
+            org.management_account_id,
+            org.root_id,
+            tuple(org.members),
+            Root.of(org.root),
+            tuple(OrganizationalUnit.of(ou) for ou in org.organizational_units.values()),
+        )
 
 
 @dataclass(frozen=True)
@@ -93,11 +209,18 @@ class Handshake:
     @classmethod
     def of(cls, h: model.Handshake, now: dt.datetime) -> Handshake:
         notes = next((r.value for r in h.resources if r.type == model.NOTES), None)
+        state = h.state(now)
+        if state != model.EXPIRED:
+            expired_from = None
+        elif h.stored_state in model.LIVE_STATES:
+            expired_from = h.stored_state  # expired by the clock, not yet settled
+        else:
+            expired_from = h.expired_from
         return cls(
             id=h.id,
             arn=h.arn,
             action=h.action,
-            state=h.state(now),
+            state=state,
             organization_id=h.org_id,
             parties=h.parties,
             requested_timestamp=h.requested_at,
@@ -106,7 +229,7 @@ class Handshake:
             purged=not h.visible(now),
             parent_id=h.parent_id,
             notes=notes,
-            expired_from=h.stored_state if h.state(now) == model.EXPIRED and h.stored_state in model.LIVE_STATES else None,
+            expired_from=expired_from,
         )
 
 
@@ -170,3 +293,73 @@ def handshake(world: World, handshake_id: str, now: dt.datetime) -> Handshake:
             " (30 days after a handshake ends the API stops showing it, and the world forgets it)"
         )
     return Handshake.of(found, now)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A billing (responsibility) transfer as it was at the moment of the snapshot, with its status
+    derived from the clock then (EXPIRED once its invitation has expired)."""
+
+    id: str
+    type: str
+    #: The name the inviter gave it (only the inviter's responses show it).
+    name: str
+    status: str
+    #: The organization that manages and pays the other's bill (the transfer's ``Target``), and its
+    #: management account.
+    inviter_organization_id: str
+    inviter_account_id: str
+    #: The organization whose bill moves (the transfer's ``Source``), and its management account.
+    source_organization_id: str
+    source_account_id: str
+    start_timestamp: dt.datetime
+    #: Set when it was withdrawn: the last millisecond of the month it ends in.
+    end_timestamp: dt.datetime | None
+    #: The TRANSFER_RESPONSIBILITY handshake that invited to it (``ActiveHandshakeId``).
+    handshake_id: str
+    requested_timestamp: dt.datetime
+    #: When its invitation expires (a day before the start).
+    expiration_timestamp: dt.datetime
+    #: When it entered a terminal status (its invitation's expiry, for an EXPIRED one); None while
+    #: REQUESTED or ACCEPTED.
+    ended_timestamp: dt.datetime | None
+    #: When the API stops showing it; None while it stays visible.
+    purge_timestamp: dt.datetime | None
+    #: True once the API no longer shows it.
+    purged: bool
+    #: The tags attached to it (the invitation's tags, from its acceptance on).
+    tags: Mapping[str, str]
+
+    @classmethod
+    def of(cls, t: model.ResponsibilityTransfer, now: dt.datetime) -> Transfer:
+        return cls(
+            id=t.id,
+            type=t.type,
+            name=t.name,
+            status=t.status(now),
+            inviter_organization_id=t.inviter_org_id,
+            inviter_account_id=t.inviter_account_id,
+            source_organization_id=t.source_org_id,
+            source_account_id=t.source_account_id,
+            start_timestamp=t.start,
+            end_timestamp=t.end,
+            handshake_id=t.handshake.id,
+            requested_timestamp=t.requested_at,
+            expiration_timestamp=t.expires_at,
+            ended_timestamp=t.terminal_since(now),
+            purge_timestamp=t.visible_until(now),
+            purged=t.shown_status(now) is None,
+            tags=MappingProxyType(dict(t.tags)),
+        )
+
+
+def transfers(world: World, now: dt.datetime) -> tuple[Transfer, ...]:
+    ordered = sorted(world.transfers.values(), key=lambda t: t.seq)
+    return tuple(Transfer.of(t, now) for t in ordered)
+
+
+def transfer(world: World, transfer_id: str, now: dt.datetime) -> Transfer:
+    found = world.transfers.get(transfer_id)
+    if found is None:
+        raise KeyError(f"the simulation never had a transfer {transfer_id!r}")
+    return Transfer.of(found, now)

@@ -2,8 +2,9 @@
 
 Used by the demo and by the failure report. A call's line shows what the call answered and the
 transitions it made, as the call log recorded them. What time alone does (an invitation expiring, a
-handshake leaving the API 30 days after it ended) is shown on lines of its own, at the moment it
-happened, worked out from the handshakes' snapshots.
+handshake leaving the API 30 days after it ended, a closing account becoming CLOSED and leaving its
+organization 90 days later) is shown on lines of its own, at the moment it happened, worked out from
+the snapshots.
 """
 
 from __future__ import annotations
@@ -13,32 +14,55 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .service.call_log import RecordedCall
-from .snapshots import Handshake
+from .snapshots import Account, Handshake, Transfer
 
 Names = Mapping[str, str]
 
 
 class TimeEvent(NamedTuple):
-    """Something the clock did to a handshake: it expired, or the API stopped showing it."""
+    """Something the clock did: a handshake expired, or the API stopped showing it; an account's
+    closure completed, or the closed account left its organization for good; a transfer expired or
+    left the API."""
 
     time: dt.datetime
+    #: The handshake's id, the account's, or the transfer's.
     handshake_id: str
     before: str
     after: str
+
+
+_LABELS = {"gone": "(purged)", "EXPIRED": "(expired)", "CLOSED": "(closed)"}
 
 
 def format_time(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def time_events(handshakes: Iterable[Handshake]) -> list[TimeEvent]:
-    """Expiries and purges among ``handshakes`` (snapshots), in time order."""
+def time_events(handshakes: Iterable[Handshake], accounts: Iterable[Account] = ()) -> list[TimeEvent]:
+    """Expiries and purges among ``handshakes``, closures and departures among ``accounts``
+    (snapshots), in time order."""
     events = []
     for h in handshakes:
         if h.expired_from is not None:
             events.append(TimeEvent(h.expiration_timestamp, h.id, h.expired_from, "EXPIRED"))
         if h.purged and h.purge_timestamp is not None:
             events.append(TimeEvent(h.purge_timestamp, h.id, h.state, "gone"))
+    for a in accounts:
+        if a.closed_timestamp is not None:
+            events.append(TimeEvent(a.closed_timestamp, a.id, "PENDING_CLOSURE", "CLOSED"))
+        if a.purged_timestamp is not None:
+            events.append(TimeEvent(a.purged_timestamp, a.id, "CLOSED", "gone"))
+    return sorted(events)
+
+
+def transfer_events(transfers: Iterable[Transfer]) -> list[TimeEvent]:
+    """Expiries of transfer invitations and purges among ``transfers`` (snapshots), in time order."""
+    events = []
+    for t in transfers:
+        if t.status == "EXPIRED":
+            events.append(TimeEvent(t.expiration_timestamp, t.id, "REQUESTED", "EXPIRED"))
+        if t.purged and t.purge_timestamp is not None:
+            events.append(TimeEvent(t.purge_timestamp, t.id, t.status, "gone"))
     return sorted(events)
 
 
@@ -74,7 +98,7 @@ def header(*, origin: dt.datetime | None = None) -> str:
 
 def entry_line(item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime | None = None) -> str:
     if isinstance(item, TimeEvent):
-        what = "(purged)" if item.after == "gone" else "(expired)"
+        what = _LABELS.get(item.after, f"({item.after.lower()})")
         return _row(item.time, "(the clock)", what, item.handshake_id, f"{item.before} -> {item.after}", origin)
     return line(item, names, origin)
 
@@ -82,7 +106,7 @@ def entry_line(item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime
 def line(call: RecordedCall, names: Names, origin: dt.datetime | None = None) -> str:
     """The line for ``call``."""
     caller = f"{call.account_id} {names.get(call.account_id, '')}"
-    return _row(call.time, caller, call.operation, call.handshake_id or "-", outcome(call), origin)
+    return _row(call.time, caller, call.operation, call.handshake_id or call.transfer_id or "-", outcome(call), origin)
 
 
 def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str, origin: dt.datetime | None) -> str:
@@ -92,10 +116,13 @@ def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str
 
 def outcome(call: RecordedCall) -> str:
     """What the call did, in a few words: the transitions it made to other handshakes, then its own."""
-    own = call.handshake_id
+    own = call.handshake_id or call.transfer_id
     others = [f"{c.id} {c.before} -> {c.after}; " for c in call.changes if c.id != own]
     mine = next((f"{c.before} -> {c.after}" for c in call.changes if c.id == own), None)
-    return "".join(others) + _summary(call, mine)
+    summary = _summary(call, mine)
+    if others and summary == "ok":
+        return "".join(others)[:-2]  # the changes say it all (CloseAccount)
+    return "".join(others) + summary
 
 
 def _summary(call: RecordedCall, change: str | None) -> str:
@@ -112,11 +139,19 @@ def _summary(call: RecordedCall, change: str | None) -> str:
     if "Handshakes" in output:
         count = len(output["Handshakes"])
         return f"{count} handshake{'s' if count != 1 else ''}"
+    tree = _tree_summary(call, output)
+    if tree is not None:
+        return tree
+    if "ResponsibilityTransfers" in output:
+        count = len(output["ResponsibilityTransfers"])
+        return f"{count} transfer{'s' if count != 1 else ''}"
+    if "ResponsibilityTransfer" in output:
+        return str(output["ResponsibilityTransfer"].get("Status"))
     if "Organization" in output:
         org = output["Organization"]
         return f"organization {org.get('Id')} ({org.get('FeatureSet')})"
     if "Accounts" in output:
-        return f"{len(output['Accounts'])} accounts"
+        return _plural(len(output["Accounts"]), "account")
     if "Account" in output and isinstance(output["Account"], Mapping):
         return f"account {output['Account'].get('Id')}"
     if "AssumedRoleUser" in output:
@@ -124,3 +159,32 @@ def _summary(call: RecordedCall, change: str | None) -> str:
     if "Arn" in output:
         return str(output["Arn"])
     return "ok"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _tree_summary(call: RecordedCall, output: Mapping[str, Any]) -> str | None:
+    """What a call about the organization tree or tags did, when it did something worth a word."""
+    params = call.params
+    if call.operation == "MoveAccount":
+        return f"{params.get('AccountId')} {params.get('SourceParentId')} -> {params.get('DestinationParentId')}"
+    if "OrganizationalUnit" in output:
+        ou = output["OrganizationalUnit"]
+        return f"OU {ou.get('Id')} {ou.get('Name')!r}"
+    if "Roots" in output:
+        return ", ".join(f"root {r.get('Id')}" for r in output["Roots"]) or "no root"
+    if "OrganizationalUnits" in output:
+        return _plural(len(output["OrganizationalUnits"]), "OU")
+    if "Children" in output:
+        count = len(output["Children"])
+        return f"{count} {'child' if count == 1 else 'children'}"
+    if "Parents" in output:
+        return ", ".join(f"in {p.get('Id')}" for p in output["Parents"])
+    if "Tags" in output:
+        return _plural(len(output["Tags"]), "tag")
+    if call.operation in ("TagResource", "UntagResource"):
+        keys = [t.get("Key") for t in params.get("Tags") or ()] if call.operation == "TagResource" else params.get("TagKeys")
+        return f"{params.get('ResourceId')}: {', '.join(map(str, keys or ())) or 'no keys'}"
+    return None

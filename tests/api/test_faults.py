@@ -165,7 +165,7 @@ def test_the_oldest_matching_fault_answers_first(orgsim: orgsim.Simulation) -> N
     [
         ("AcceptHandshake", "NoSuchThingException", {}, "not an error of Organizations"),
         ("AcceptHandshake", "DuplicateHandshakeException", {}, "does not list DuplicateHandshakeException"),
-        ("TagResource", "ServiceException", {}, "does not simulate"),
+        ("CreateGovCloudAccount", "ServiceException", {}, "does not simulate"),
         (["AcceptHandshake", "AssumeRole"], "ServiceException", {}, "one service"),
         ([], "ServiceException", {}, "at least one operation"),
         ("AcceptHandshake", "ConcurrentModificationException", {"reason": "X"}, "no Reason member"),
@@ -182,3 +182,38 @@ def test_bad_faults_are_refused_with_a_helpful_message(
     with pytest.raises(ValueError, match=message):
         orgsim.fail(operation, error, **kwargs)
     assert orgsim.faults == ()
+
+
+def test_faults_on_the_tree_operations(orgsim: orgsim.Simulation) -> None:
+    seeded = orgsim.seed_organization(members=[MEMBER], organizational_units=["Prod"])
+    mgmt = orgsim.session(orgsim.default_account_id).client("organizations")
+    prod = seeded.organizational_units["Prod"].id
+    orgsim.fail(["MoveAccount", "create_organizational_unit"], "ConcurrentModificationException", times=2)
+    orgsim.fail("CloseAccount", "ConstraintViolationException", reason="CLOSE_ACCOUNT_QUOTA_EXCEEDED", times=1)
+    with pytest.raises(mgmt.exceptions.ConcurrentModificationException):
+        mgmt.move_account(AccountId=MEMBER, SourceParentId=seeded.organization.root_id, DestinationParentId=prod)
+    with pytest.raises(mgmt.exceptions.ConcurrentModificationException):
+        mgmt.create_organizational_unit(ParentId=prod, Name="Team")
+    with pytest.raises(mgmt.exceptions.ConstraintViolationException) as quota:
+        mgmt.close_account(AccountId=MEMBER)
+    assert quota.value.response["Reason"] == "CLOSE_ACCOUNT_QUOTA_EXCEEDED"
+    # Nothing happened; the next calls are answered as usual.
+    assert orgsim.account(MEMBER).parent_id == seeded.organization.root_id
+    assert orgsim.account(MEMBER).state == "ACTIVE"
+    mgmt.move_account(AccountId=MEMBER, SourceParentId=seeded.organization.root_id, DestinationParentId=prod)
+    assert [c.injected for c in orgsim.calls] == [True, True, True, False]
+
+
+def test_a_ci_job_whose_token_is_refused(orgsim: orgsim.Simulation) -> None:
+    sts = orgsim.session(orgsim.default_account_id).client("sts")
+    orgsim.fail("AssumeRoleWithWebIdentity", "InvalidIdentityTokenException", times=1)
+    with pytest.raises(sts.exceptions.InvalidIdentityTokenException):
+        sts.assume_role_with_web_identity(
+            RoleArn="arn:aws:iam::222222222222:role/CI", RoleSessionName="ci", WebIdentityToken="token"
+        )
+    sts.assume_role_with_web_identity(RoleArn="arn:aws:iam::222222222222:role/CI", RoleSessionName="ci", WebIdentityToken="token")
+
+
+def test_move_account_faults_are_checked_against_its_errors(orgsim: orgsim.Simulation) -> None:
+    with pytest.raises(ValueError, match="does not list DuplicateOrganizationalUnitException for MoveAccount"):
+        orgsim.fail("MoveAccount", "DuplicateOrganizationalUnitException")

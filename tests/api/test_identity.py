@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.credentials import DeferredRefreshableCredentials, RefreshableCredentials
+from botocore.credentials import DeferredRefreshableCredentials, ReadOnlyCredentials, RefreshableCredentials
 from botocore.exceptions import ClientError
 from botocore.session import get_session
 from freezegun import freeze_time
@@ -217,3 +217,19 @@ def test_refreshable_assumed_role_credentials_act_as_the_role_account(
         assert client.get_caller_identity()["Account"] == "222222222222"
         frozen.tick(dt.timedelta(hours=5))  # long expired: still the role's account
         assert client.get_caller_identity()["Account"] == "222222222222"
+
+
+def test_credentials_are_the_keys_the_accounts_sessions_sign_with(orgsim: orgsim.Simulation) -> None:
+    keys = orgsim.credentials("111111111111")
+    assert isinstance(keys, ReadOnlyCredentials) and keys.token is None
+    assert keys.access_key.startswith("AKIA") and keys == orgsim.credentials("111111111111")
+    frozen = orgsim.session("111111111111").get_credentials().get_frozen_credentials()
+    assert (frozen.access_key, frozen.secret_key, frozen.token) == (keys.access_key, keys.secret_key, keys.token)
+    other = orgsim.credentials("222222222222")
+    assert other.access_key != keys.access_key
+    sts = boto3.client(
+        "sts", region_name="us-east-1", aws_access_key_id=other.access_key, aws_secret_access_key=other.secret_key
+    )
+    assert sts.get_caller_identity()["Account"] == "222222222222"
+    with pytest.raises(ValueError, match="12 digits"):
+        orgsim.credentials("12345")

@@ -270,3 +270,91 @@ def test_leaving_one_organization_while_accepting_another(clients: Clients, orgs
     if not in_other:
         with pytest.raises(me.exceptions.AWSOrganizationsNotInUseException):
             me.describe_organization()
+
+
+# -- billing transfers ------------------------------------------------------------------------------
+
+from support.billing import needs_transfers, transfer_id, utc  # noqa: E402
+
+BILLING_START = utc(2024, 2, 1)
+
+
+def invite_transfer(clients: Clients, payer: str, source: str) -> dict[str, Any]:
+    return clients(payer).invite_organization_to_transfer_responsibility(  # type: ignore[no-any-return]
+        Type="BILLING", Target={"Id": source, "Type": "ACCOUNT"}, StartTimestamp=BILLING_START, SourceName="bill"
+    )["Handshake"]
+
+
+@pytest.fixture
+def payers(clients: Clients) -> list[str]:
+    """Four more organizations, each managed by one of ACCOUNTS[:4]; the first pays for nobody yet."""
+    for account_id in ACCOUNTS[:4]:
+        clients(account_id).create_organization()
+    return ACCOUNTS[:4]
+
+
+@needs_transfers
+@pytest.mark.orgsim(clock=orgsim.ManualClock("2024-01-10T12:00:00Z"))
+def test_one_source_accepts_two_payers_at_once(clients: Clients, payers: list[str]) -> None:
+    source = payers[0]
+    offers = [invite_transfer(clients, payer, source) for payer in (MGMT, payers[1])]
+    me = clients(source)
+    results = race([lambda h=h: me.accept_handshake(HandshakeId=h["Id"]) for h in offers for _ in range(6)])
+    (won,) = winners(results)
+    assert {r for r in results if r[0] != "ok"} <= {
+        ("ConstraintViolationException", "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION"),
+        ("HandshakeAlreadyInStateException", None),
+    }
+    statuses = {
+        h["Id"]: me.describe_responsibility_transfer(Id=transfer_id(h))["ResponsibilityTransfer"]["Status"] for h in offers
+    }
+    assert statuses[won["Handshake"]["Id"]] == "ACCEPTED"
+    assert sorted(statuses.values()) == ["ACCEPTED", "REQUESTED"]
+
+
+@needs_transfers
+@pytest.mark.orgsim(clock=orgsim.ManualClock("2024-01-10T12:00:00Z"))
+def test_accepting_and_canceling_race_for_each_transfer(clients: Clients, payers: list[str]) -> None:
+    offers = {source: invite_transfer(clients, MGMT, source) for source in payers}
+    calls: list[Callable[[], Any]] = []
+    for source, handshake in offers.items():
+        for _ in range(3):
+            calls += [
+                lambda c=clients(source), h=handshake["Id"]: c.accept_handshake(HandshakeId=h),
+                lambda c=clients(MGMT), h=handshake["Id"]: c.cancel_handshake(HandshakeId=h),
+            ]
+    results = race(calls)
+    for index, (source, handshake) in enumerate(offers.items()):
+        outcomes = results[index * 6 : index * 6 + 6]
+        (won,) = winners(outcomes)
+        final = won["Handshake"]["State"]
+        assert {code for code, _ in outcomes if code != "ok"} <= {
+            "HandshakeAlreadyInStateException",
+            "InvalidHandshakeTransitionException",
+        }
+        shown = clients(MGMT).describe_responsibility_transfer(Id=transfer_id(handshake))["ResponsibilityTransfer"]
+        assert shown["Status"] == final  # ACCEPTED or CANCELED, as its handshake
+
+
+@needs_transfers
+@pytest.mark.orgsim(clock=orgsim.ManualClock("2024-01-10T12:00:00Z"))
+def test_both_sides_withdraw_at_once(clients: Clients, payers: list[str]) -> None:
+    offers = {source: invite_transfer(clients, MGMT, source) for source in payers}
+    for source, handshake in offers.items():
+        clients(source).accept_handshake(HandshakeId=handshake["Id"])
+    clock = clients.sim.options.clock
+    assert isinstance(clock, orgsim.ManualClock)
+    clock.move_to(utc(2024, 2, 10))
+    calls: list[Callable[[], Any]] = []
+    for source, handshake in offers.items():
+        rt = transfer_id(handshake)
+        calls += [lambda c=clients(party), rt=rt: c.terminate_responsibility_transfer(Id=rt) for party in (MGMT, source)] * 3
+    results = race(calls)
+    for index in range(len(offers)):
+        outcomes = results[index * 6 : index * 6 + 6]
+        (won,) = winners(outcomes)
+        assert won["ResponsibilityTransfer"]["Status"] == "WITHDRAWN"
+        assert {r for r in outcomes if r[0] != "ok"} == {("ResponsibilityTransferAlreadyInStatusException", None)}
+    withdrawn = clients.sim.calls.filter("TerminateResponsibilityTransfer", ok=True)
+    assert len(withdrawn) == len(offers) and all(len(c.changes) == 1 for c in withdrawn)
+

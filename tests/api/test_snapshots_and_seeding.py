@@ -156,7 +156,7 @@ def test_world_api_needs_a_started_simulation() -> None:
     ],
 )
 def test_created_accounts_have_details_aws_accepts(sim: orgsim.Simulation, details: dict[str, str], refused: str) -> None:
-    with pytest.raises(ValueError, match=f"not an account {refused} AWS accepts"):
+    with pytest.raises(ValueError, match=f"is not a valid account {refused}: "):
         sim.seed_account(**details)
     assert sim.accounts == ()
 
@@ -176,3 +176,89 @@ def test_the_old_seeding_names_still_work_and_say_which_to_use(sim: orgsim.Simul
         seeded = sim.create_organization(account.id)
     assert seeded.management.id == account.id
     assert sim.organization(seeded.id).management_account_id == account.id
+
+
+# -- the organization tree ---------------------------------------------------------------------------
+
+
+def test_snapshots_show_the_tree(sim: orgsim.Simulation) -> None:
+    seeded = sim.seed_organization(members=[ALICE, BOB])
+    mgmt = sim.session(sim.default_account_id).client("organizations")
+    (root,) = mgmt.list_roots()["Roots"]
+    ou = mgmt.create_organizational_unit(ParentId=root["Id"], Name="Prod", Tags=[{"Key": "env", "Value": "prod"}])
+    ou_id = ou["OrganizationalUnit"]["Id"]
+    team = mgmt.create_organizational_unit(ParentId=ou_id, Name="Team")["OrganizationalUnit"]["Id"]
+    mgmt.move_account(AccountId=ALICE, SourceParentId=root["Id"], DestinationParentId=ou_id)
+    mgmt.tag_resource(ResourceId=ALICE, Tags=[{"Key": "owner", "Value": "alice"}])
+    mgmt.tag_resource(ResourceId=root["Id"], Tags=[{"Key": "level", "Value": "top"}])
+
+    org = sim.organization()
+    assert org.root.id == org.root_id == root["Id"]
+    assert (org.root.arn, org.root.name) == (root["Arn"], "Root")
+    assert org.root.policy_types == (("SERVICE_CONTROL_POLICY", "ENABLED"),)
+    assert dict(org.root.tags) == {"level": "top"}
+    assert org.root.account_ids == (sim.default_account_id, BOB)
+    assert org.root.organizational_unit_ids == (ou_id,)
+    prod = org.organizational_unit(ou_id)
+    assert (prod.name, prod.parent_id, prod.depth, dict(prod.tags)) == ("Prod", root["Id"], 1, {"env": "prod"})
+    assert prod.path == f"{seeded.id}/{root['Id']}/{ou_id}/"
+    assert (prod.account_ids, prod.organizational_unit_ids) == ((ALICE,), (team,))
+    assert org.organizational_unit(team).depth == 2
+    assert [o.id for o in org.organizational_units] == [ou_id, team]
+    alice = sim.account(ALICE)
+    assert (alice.parent_id, dict(alice.tags), alice.state, alice.status) == (ou_id, {"owner": "alice"}, "ACTIVE", "ACTIVE")
+    assert sim.account(BOB).parent_id == root["Id"]
+    with pytest.raises(KeyError):
+        org.organizational_unit("ou-zzzz-zzzzzzzz")
+    # Snapshots do not follow the world, and their tags can't be changed.
+    mgmt.untag_resource(ResourceId=ALICE, TagKeys=["owner"])
+    assert dict(alice.tags) == {"owner": "alice"}
+    with pytest.raises(TypeError):
+        alice.tags["x"] = "y"  # type: ignore[index]
+
+
+def test_seeding_creates_ous_and_places_members(sim: orgsim.Simulation) -> None:
+    seeded = sim.seed_organization(
+        members=[ALICE],
+        organizational_units={"Workloads/Prod": [BOB, ALICE], "Workloads/Dev": 2, "Sandbox": []},
+    )
+    units = seeded.organizational_units
+    assert list(units) == ["Workloads", "Workloads/Prod", "Workloads/Dev", "Sandbox"]
+    workloads, prod, dev = units["Workloads"], units["Workloads/Prod"], units["Workloads/Dev"]
+    assert (prod.parent_id, dev.parent_id) == (workloads.id, workloads.id)
+    assert prod.account_ids == (BOB, ALICE)
+    assert len(dev.account_ids) == 2 and units["Sandbox"].account_ids == ()
+    # Every member counts once, in the order it joined; the tree is what the API shows.
+    assert [m.id for m in seeded.members] == [ALICE, BOB, *dev.account_ids]
+    assert all(m.organization_id == seeded.id for m in seeded.members)
+    mgmt = sim.session(sim.default_account_id).client("organizations")
+    assert mgmt.list_parents(ChildId=ALICE)["Parents"] == [{"Id": prod.id, "Type": "ORGANIZATIONAL_UNIT"}]
+    children = mgmt.list_children(ParentId=workloads.id, ChildType="ORGANIZATIONAL_UNIT")["Children"]
+    assert [c["Id"] for c in children] == [prod.id, dev.id]
+    assert sim.organization().organizational_units == tuple(units.values())
+
+
+def test_seeding_takes_a_list_of_ou_paths(sim: orgsim.Simulation) -> None:
+    seeded = sim.seed_organization(organizational_units=iter(["A/B/C", "A/D"]))
+    assert list(seeded.organizational_units) == ["A", "A/B", "A/B/C", "A/D"]
+    assert seeded.organizational_units["A/B/C"].depth == 3
+
+
+@pytest.mark.parametrize(
+    ("units", "refused"),
+    [
+        ({"A/B/C/D/E/F": []}, "OU_DEPTH_LIMIT_EXCEEDED"),
+        ({"X" * 129: []}, "is not a valid OU name: "),
+        ({"A//B": []}, "an OU path is names joined by '/'"),
+        ({"": []}, "an OU path is names joined by '/'"),
+        ({"A": ["999999999999"], "B": ["999999999999"], "C": 20}, "ACCOUNT_NUMBER_LIMIT_EXCEEDED"),
+    ],
+)
+def test_seeding_ous_follows_the_rules(sim: orgsim.Simulation, units: dict[str, object], refused: str) -> None:
+    with pytest.raises(ValueError, match=refused):
+        sim.seed_organization(organizational_units=units)  # type: ignore[arg-type]
+
+
+def test_seeding_ous_refuses_a_single_string(sim: orgsim.Simulation) -> None:
+    with pytest.raises(TypeError, match="not a single string"):
+        sim.seed_organization(organizational_units="Workloads/Prod")

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from orgsim.domain import all_features, invitations, membership, rules
+from orgsim.domain import all_features, invitations, membership, rules, transfers
 from orgsim.domain.handshakes import respond
 from orgsim.domain.ids import IdGenerator
 from orgsim.domain.limits import Limits
 from orgsim.domain.model import (
     ACCOUNT,
+    BILLING,
     CONSOLIDATED_BILLING,
     EMAIL,
     RETENTION,
@@ -45,8 +46,6 @@ def _indexed(world: World) -> Iterator[Handshake]:
     for live in world.live.values():
         yield from live.by_expiry
         yield from live.unaddressed
-    yield from world.expiring
-    yield from world.ended
 
 
 def _alive(org: Organization) -> list[Handshake]:
@@ -103,9 +102,9 @@ def test_a_purge_takes_a_handshake_out_of_every_list(world: World) -> None:
     assert world.handshakes.keys() == {by_email.id}
     assert {h.id for h in _indexed(world)} == {by_email.id}
 
-    gone = by_email.leaves_api_at()
-    assert gone == by_email.expires_at + RETENTION
-    world.settle(gone)
+    world.settle(by_email.expires_at)  # expired for good: no longer live, still shown
+    assert world.live == {} and {h.id for h in _indexed(world)} == {by_email.id}
+    world.settle(by_email.expires_at + RETENTION)
     assert not list(_indexed(world))
     assert len(org.handshakes) == 0 and world.live == {} and world.received == {}
 
@@ -117,9 +116,46 @@ def test_many_handshakes_leaving_at_once_leave_the_lists_in_order(world: World) 
     later = [invitations.invite(world, boss, Party(f"{n:012d}", ACCOUNT), None, (), NOW + DAY) for n in range(41, 61)]
     for handshake in early[::2]:
         respond(world, boss, handshake.id, "cancel", NOW)
-    world.settle(NOW + RETENTION)  # the 20 canceled ones, at once
+    # By expiry; those that expire at once in the order sent.
+    assert list(world.live[org.id, "INVITE"].by_expiry) == early[1::2] + later
+    world.settle(NOW + RETENTION)  # the 20 canceled ones, at once; every other one has expired
     kept = early[1::2] + later
     assert list(org.handshakes) == sorted(kept, key=in_list_order)
-    world.settle(early[1].leaves_api_at())  # the 20 that expired unanswered
+    assert world.live == {}
+    world.settle(early[1].expires_at + RETENTION)  # the 20 that expired first
     assert list(org.handshakes) == sorted(later, key=in_list_order)
-    assert list(world.live[org.id, "INVITE"].by_expiry) == later  # all expire at once: in the order sent
+
+
+def test_an_answer_given_after_the_clock_went_back_is_purged_once(world: World) -> None:
+    # Answered 20 days before its request: its retention ends before its expiry, so it has two
+    # timers (the end of its retention, and its expiry); the first forgets it, the second finds nothing.
+    boss = world.create_account("111111111111", None, None)
+    org = membership.create_organization(world, boss, None, NOW)
+    handshake = invitations.invite(world, boss, Party("222222222222", ACCOUNT), None, (), NOW)
+    respond(world, boss, handshake.id, "cancel", NOW - 20 * DAY)
+    world.settle(NOW - 20 * DAY + RETENTION)
+    assert handshake.purged and not list(_indexed(world))
+    world.settle(handshake.expires_at + RETENTION)
+    assert not list(_indexed(world)) and len(org.handshakes) == 0
+
+
+def test_a_purged_transfer_invitation_leaves_the_indexes_and_stays_with_its_transfer(world: World) -> None:
+    payer_boss = world.create_account("111111111111", None, None)
+    payer = membership.create_organization(world, payer_boss, None, NOW)
+    customer_boss = world.create_account("222222222222", None, None)
+    membership.create_organization(world, customer_boss, None, NOW)
+    start = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    target = Party(customer_boss.id, ACCOUNT)
+    transfer = transfers.invite(world, payer_boss, BILLING, target, start, "bill", None, (), NOW)
+    handshake = transfer.handshake
+    assert list(world.sent_by_action[payer.id, "TRANSFER_RESPONSIBILITY"]) == [handshake]
+    assert world.received_by(customer_boss, "TRANSFER_RESPONSIBILITY") == [[handshake]]
+    assert world.live[payer.id, "TRANSFER_RESPONSIBILITY"].addressed_to(customer_boss.id) == (handshake,)
+    respond(world, customer_boss, handshake.id, "decline", NOW)
+    assert (payer.id, "TRANSFER_RESPONSIBILITY") not in world.live
+
+    world.settle(NOW + RETENTION)
+    assert handshake.purged and not list(_indexed(world))
+    # The transfer keeps the record it follows: still DECLINED, and gone from the API like its invitation.
+    assert transfer.status(NOW + RETENTION) == "DECLINED"
+    assert transfer.shown_status(NOW + RETENTION) is None

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from orgsim.domain import account_creation, invitations, membership, retention, rules
+from orgsim.domain import account_creation, closing, handshakes, invitations, membership, rules, transfers, tree
 from orgsim.domain.errors import Rejected
 from orgsim.domain.handshakes import respond
 from orgsim.domain.ids import IdGenerator
@@ -49,11 +49,18 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore") 
 
 def test_the_standard_rules_list_every_rule() -> None:
     standard = rules.standard()
-    assert standard.settle == (account_creation.settle, retention.settle)
-    assert standard.leave_checks == (account_creation.check_wait_period,)
+    assert standard.settle == (handshakes.settle, transfers.settle, account_creation.settle, closing.settle)
+    assert standard.leave_checks == (closing.refuse_leaving_while_closing, account_creation.check_wait_period)
     assert [step.__name__ for step in standard.after_leave] == ["member_left"]
     assert [check.__name__ for check in standard.invite_checks] == ["refuse_invites_while_pending"]
-    assert set(standard.answers) == {"INVITE", "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES"}
+    assert set(standard.answers) == {"INVITE", "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES", "TRANSFER_RESPONSIBILITY"}
+    assert standard.taggable == {
+        "account": tree.account_tags,
+        "r-": tree.root_tags,
+        "ou-": tree.organizational_unit_tags,
+        "rt-": transfers.transfer_tags,
+    }
+    assert [check.__name__ for check in standard.delete_checks] == ["refuse_deletion_while_in_progress"]
 
 
 def test_a_created_account_waits_before_it_may_leave(world: World) -> None:

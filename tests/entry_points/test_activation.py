@@ -118,6 +118,33 @@ def test_nested_simulations_answer_from_the_innermost_then_the_outer_again() -> 
         orgsim.current()
 
 
+def test_the_outer_simulations_keys_mean_nothing_to_the_inner_one() -> None:
+    with orgsim.simulate(seed="outer") as outer:
+        member = outer.session("210987654321").client("sts")
+        assert member.get_caller_identity()["Account"] == "210987654321"
+        with orgsim.simulate(seed="inner", default_account_id="000011112222") as inner:
+            # Answered by the inner simulation, which never issued these keys: its default account.
+            assert member.get_caller_identity()["Account"] == "000011112222"
+            assert inner.calls.last.account_id == "000011112222"
+        assert member.get_caller_identity()["Account"] == "210987654321"
+    assert [c.account_id for c in outer.calls] == ["210987654321", "210987654321"]
+
+
+def test_stop_from_another_task_stops_it_for_every_caller() -> None:
+    sim = orgsim.simulate().start()
+
+    async def stopper() -> None:
+        sim.stop()
+
+    async def main() -> bool:
+        await asyncio.gather(stopper())
+        return sim.active
+
+    assert asyncio.run(main()) is False
+    with pytest.raises(orgsim.NoActiveSimulation):
+        orgsim.current()
+
+
 def test_start_and_stop_without_a_with_block() -> None:
     sim = orgsim.simulate()
     assert not sim.active

@@ -24,7 +24,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 import orgsim
-from orgsim.adapters.botocore import answer, hooks
+from orgsim.adapters.botocore import answer, hooks, install
 
 FAKE = {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE00", "aws_secret_access_key": "not-a-real-secret"}
 _METADATA = {"RequestId": "r", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
@@ -66,7 +66,7 @@ def test_builtin_handlers_is_a_list_that_sessions_copy_when_created() -> None:
 
 
 def test_orgsim_is_in_builtin_handlers_once_installed() -> None:
-    orgsim.install()
+    install()
     events = {entry[0]: entry[1] for entry in handlers.BUILTIN_HANDLERS}
     assert events["before-call.organizations"] is answer.answer
     assert events["before-call.sts"] is answer.answer
@@ -74,7 +74,7 @@ def test_orgsim_is_in_builtin_handlers_once_installed() -> None:
 
 
 def test_make_api_call_and_send_exist_with_the_signatures_orgsim_wraps() -> None:
-    orgsim.install()
+    install()
     make_api_call = inspect.unwrap(BaseClient._make_api_call)
     assert list(inspect.signature(make_api_call).parameters) == ["self", "operation_name", "api_params"]
     assert BaseClient._make_api_call is not make_api_call, "orgsim's healing wrapper is in place"
@@ -94,7 +94,7 @@ def test_send_receives_a_prepared_request_with_method_and_url() -> None:
     # The backstop reads both from the request Endpoint._send is given.
     with orgsim.simulate(passthrough=True):
         with pytest.raises(orgsim.RealAWSRequestBlocked) as blocked:
-            _client("organizations").list_roots()
+            _client("organizations").create_gov_cloud_account(Email="gov@example.com", AccountName="gov")
     assert blocked.value.method == "POST"
     assert blocked.value.url == "https://organizations.us-east-1.amazonaws.com/"
 
@@ -224,6 +224,45 @@ def test_expired_refreshable_credentials_are_identified_without_refreshing() -> 
         client = _client("sts")
         client._request_signer._credentials = creds
         assert client.get_caller_identity()["Account"] == "111111111111"
+
+
+def test_the_chains_providers_refresh_with_botocores_functions(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # orgsim tells the chain's refreshable credentials from a test's by where the refresh function lives.
+    from support.laptop import laptop_home
+
+    from orgsim.adapters.botocore.credentials import made_by_chain
+
+    laptop_home(tmp_path, monkeypatch, expires_in=dt.timedelta(hours=1))
+    for profile in ("sso", "process", "role"):
+        resolved = boto3.Session(profile_name=profile).get_credentials()  # outside a simulation: the chain runs
+        assert isinstance(resolved, RefreshableCredentials), profile
+        assert made_by_chain(resolved), (profile, resolved._refresh_using)
+    own = RefreshableCredentials.create_from_metadata(
+        {"access_key": "ASIAOWN", "secret_key": "s", "token": "t", "expiry_time": "2000-01-01T00:00:00Z"},
+        refresh_using=lambda: {},
+        method="test",
+    )
+    assert not made_by_chain(own)
+
+
+def test_the_credential_chain_surfaces_orgsim_wraps() -> None:
+    from botocore.credentials import CredentialResolver, DeferredRefreshableCredentials, EnvProvider
+
+    install()
+    for owner, name, parameters in (
+        (CredentialResolver, "load_credentials", ["self"]),
+        (botocore.session.Session, "get_credentials", ["self"]),
+        (RefreshableCredentials, "_refresh", ["self"]),
+        (RefreshableCredentials, "get_frozen_credentials", ["self"]),
+    ):
+        method = getattr(owner, name)
+        assert method is not inspect.unwrap(method), f"orgsim's wrapper of {owner.__name__}.{name} is in place"
+        assert list(inspect.signature(inspect.unwrap(method)).parameters) == parameters, name
+    resolver = botocore.session.get_session().get_component("credential_provider")
+    assert any(isinstance(p, EnvProvider) for p in resolver.providers)
+    deferred = DeferredRefreshableCredentials(refresh_using=lambda: {}, method="test")
+    assert deferred._frozen_credentials is None and deferred._access_key is None
+    assert botocore.session.get_session()._credentials is None  # where a session keeps what it resolved
 
 
 # -- models ---------------------------------------------------------------------------------------

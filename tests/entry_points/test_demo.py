@@ -60,8 +60,24 @@ def test_demo_prints_the_story_with_every_state_change() -> None:
     (described,) = _lines(text, "DescribeOrganization")
     assert described.endswith("(ALL)")
 
+    # Alice, once a member, is filed under a new OU and tagged.
+    (roots,) = _lines(text, "ListRoots")
+    root_id = roots.split()[-1]
+    (created,) = _lines(text, "CreateOrganizationalUnit")
+    ou_id = created.split()[-2]
+    assert "   1  " in created and created.endswith("'Engineering'") and ou_id.startswith("ou-" + root_id[2:] + "-")
+    (move,) = _lines(text, "MoveAccount")
+    assert move.endswith(f"222222222222 {root_id} -> {ou_id}")
+    (tagged,) = _lines(text, "TagResource")
+    assert tagged.endswith("222222222222: team")
+    (listed,) = _lines(text, "ListAccountsForParent")
+    assert listed.endswith("1 account")
+    assert text.index(alice_accepts) < text.index(roots) < text.index(created) < text.index(move) < text.index(bob_declines)
+
     assert "ends with 2 accounts: Management (111111111111), Alice (222222222222)" in text
-    assert "has feature set ALL" in text
+    assert "has feature set ALL, and this tree:" in text
+    assert f"  root {root_id}: Management (111111111111)\n" in text
+    assert f"    OU Engineering ({ou_id}): Alice (222222222222) tagged team=engineering\n" in text
     summary = [line.split() for line in text.split("Every handshake, as of day 47:")[1].splitlines()[1:]]
     invitations = [row[1:5] for row in summary if row[1] == "INVITE"]
     assert invitations == [
@@ -114,4 +130,76 @@ def test_demo_needs_no_time_patching_library() -> None:
 def test_cli_requires_a_command() -> None:
     with pytest.raises(SystemExit) as exited:
         cli.main([])
+    assert exited.value.code == 2
+
+
+# -- the billing-transfer story ---------------------------------------------------------------------
+
+from support.billing import MODELED  # noqa: E402
+
+needs_transfers = pytest.mark.skipif(not MODELED, reason="the installed botocore's model has no billing transfers")
+
+
+@needs_transfers
+def test_the_billing_story_invites_accepts_and_withdraws() -> None:
+    out = io.StringIO()
+    assert demo.billing(out) == 0
+    text = out.getvalue()
+
+    invites = _lines(text, "InviteOrganizationToTransferResponsibility")
+    assert [line.split()[-1] for line in invites[:2]] == ["OPEN", "OPEN"]
+    assert invites[2].endswith("InvalidInputException (START_DATE_NOT_BEGINNING_OF_MONTH)")
+    initech_accepts, globex_too_late = _lines(text, "AcceptHandshake")
+    assert "Initech" in initech_accepts and "   2  " in initech_accepts
+    assert initech_accepts.endswith("REQUESTED -> ACCEPTED; OPEN -> ACCEPTED")
+    assert "Globex" in globex_too_late and globex_too_late.endswith("InvalidHandshakeTransitionException")
+
+    # Globex's invitation expires at midnight a day before the start, with its transfer.
+    expired = _lines(text, "(expired)")
+    assert [line.split()[-3:] for line in expired] == [["OPEN", "->", "EXPIRED"], ["REQUESTED", "->", "EXPIRED"]]
+    assert all(line.startswith("2024-01-31 00:00:00") for line in expired)
+    assert text.index(expired[-1]) < text.index(globex_too_late)
+
+    withdrawn, again = _lines(text, "TerminateResponsibilityTransfer")
+    assert "Initech" in withdrawn and withdrawn.endswith("ACCEPTED -> WITHDRAWN")
+    assert again.endswith("ResponsibilityTransferAlreadyInStatusException")
+    refused, deleted = _lines(text, "DeleteOrganization")
+    assert refused.endswith("ConstraintViolationException (ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS)")
+    assert deleted.startswith("2024-03-01") and deleted.endswith("ok")
+    assert _lines(text, "ListInboundResponsibilityTransfers")[-1].endswith("1 transfer")  # Globex's is gone
+
+    summary = text.split("Every billing transfer, as of day 51:")[1].splitlines()[1:]
+    assert [row.split()[1:6] for row in summary] == [
+        ["Initech", "billed", "to", "Reseller", "WITHDRAWN"],
+        ["Globex", "billed", "to", "Reseller", "EXPIRED"],
+    ]
+    assert summary[0].endswith("from 2024-02-01 to 2024-02-29 23:59:59.999")
+
+
+@needs_transfers
+def test_the_billing_story_is_the_same_every_time() -> None:
+    first, second = io.StringIO(), io.StringIO()
+    demo.billing(first)
+    demo.billing(second)
+    assert first.getvalue() == second.getvalue()
+
+
+@needs_transfers
+def test_python_dash_m_orgsim_demo_billing_runs() -> None:
+    result = _run("-m", "orgsim", "demo", "billing")
+    assert result.returncode == 0, result.stderr
+    assert "ACCEPTED -> WITHDRAWN" in result.stdout
+
+
+def test_the_billing_story_says_which_botocore_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orgsim.service import routes
+
+    if MODELED:
+        newest = routes.has_operation
+        monkeypatch.setattr(routes, "has_operation", lambda s, op: op not in routes.NEWER_OPERATIONS and newest(s, op))
+    out = io.StringIO()
+    assert demo.billing(out) == 1
+    assert "needs botocore 1.41.1 or newer" in out.getvalue()
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["demo", "shipping"])
     assert exited.value.code == 2

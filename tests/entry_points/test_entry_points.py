@@ -302,3 +302,175 @@ def test_a_decorated_call_in_another_thread_needs_current() -> None:
 
     work()
     assert len(errors) == 1 and "orgsim.current()" in str(errors[0])
+
+
+# -- the decorator on generators and classes --------------------------------------------------------
+
+
+def test_a_decorated_generator_keeps_its_simulation_for_its_whole_life() -> None:
+    @orgsim.simulate(default_account_id="000011112222")
+    def accounts() -> Any:
+        sim = orgsim.current()
+        _org_client().create_organization()
+        received = yield sim
+        assert orgsim.current() is sim  # still its own simulation after the pause
+        yield _org_client().describe_organization()["Organization"]["MasterAccountId"] + received
+        return "done"
+
+    steps = accounts()
+    with pytest.raises(NoActiveSimulation):
+        orgsim.current()  # nothing runs before the first step
+    sim = next(steps)
+    assert orgsim.current() is sim and sim.active  # paused between steps: still active
+    assert steps.send("!") == "000011112222!"
+    with pytest.raises(StopIteration) as finished:
+        next(steps)
+    assert finished.value.value == "done"
+    assert not sim.active
+    with pytest.raises(NoActiveSimulation):
+        orgsim.current()
+
+
+def test_a_decorated_generator_closed_early_stops_its_simulation() -> None:
+    @orgsim.simulate()
+    def forever() -> Any:
+        while True:
+            yield orgsim.current()
+
+    steps = forever()
+    sim = next(steps)
+    steps.close()
+    assert not sim.active
+    with pytest.raises(NoActiveSimulation):
+        orgsim.current()
+
+
+def test_a_decorated_async_generator_keeps_its_simulation_for_its_whole_life() -> None:
+    @orgsim.simulate()
+    async def pages() -> Any:
+        sim = orgsim.current()
+        _org_client().create_organization()
+        for _ in range(3):
+            await asyncio.sleep(0)
+            got = yield sim
+            assert got is None or got == "hello"
+            assert orgsim.current() is sim
+
+    async def main() -> tuple[list[Simulation], bool, bool]:
+        seen = []
+        async for sim in pages():
+            seen.append(sim)
+            assert sim.active and _has_organization()  # between steps too
+        gen = pages()
+        first = await gen.__anext__()
+        assert await gen.asend("hello") is first
+        await gen.aclose()
+        return seen, seen[0].active, first.active
+
+    seen, still_active, closed_active = asyncio.run(main())
+    assert len(seen) == 3 and len(set(map(id, seen))) == 1
+    assert not still_active and not closed_active
+    with pytest.raises(NoActiveSimulation):
+        orgsim.current()
+
+
+def test_an_exception_thrown_into_a_decorated_async_generator_reaches_it() -> None:
+    caught: list[str] = []
+
+    @orgsim.simulate()
+    async def guarded() -> Any:
+        try:
+            yield 1
+        except KeyError as error:
+            caught.append(str(error))
+            yield 2
+
+    async def main() -> int:
+        gen = guarded()
+        await gen.__anext__()
+        value: int = await gen.athrow(KeyError("boom"))
+        await gen.aclose()
+        return value
+
+    assert asyncio.run(main()) == 2
+    assert caught == ["'boom'"]
+
+
+def test_a_decorated_class_runs_each_test_method_in_its_own_simulation() -> None:
+    class Base:
+        def test_inherited(self) -> Simulation:
+            return orgsim.current()
+
+    @orgsim.simulate(max_accounts=4)
+    class TestSomething(Base):
+        def setup_method(self) -> None:
+            self.outside = _no_simulation()
+
+        def test_one(self) -> Simulation:
+            _org_client().create_organization()
+            return orgsim.current()
+
+        async def test_async(self) -> Simulation:
+            await asyncio.sleep(0)
+            return orgsim.current()
+
+        @staticmethod
+        def test_static() -> int:
+            return orgsim.current().options.max_accounts
+
+        @classmethod
+        def test_class(cls) -> str:
+            return cls.__name__ + str(orgsim.current().options.max_accounts)
+
+        def helper(self) -> bool:
+            return _no_simulation()
+
+    instance = TestSomething()
+    instance.setup_method()
+    assert instance.outside  # set-up runs outside the simulation
+    first, second = instance.test_one(), instance.test_one()
+    assert first is not second and first.options.max_accounts == 4
+    assert asyncio.run(instance.test_async()).options.max_accounts == 4
+    assert instance.test_inherited().options.max_accounts == 4
+    assert Base().test_inherited is not None and _no_simulation()
+    assert TestSomething.test_static() == 4
+    assert TestSomething.test_class() == "TestSomething4"
+    assert instance.helper()  # not a test method: left alone
+    assert _no_simulation()
+
+
+def _no_simulation() -> bool:
+    try:
+        orgsim.current()
+    except NoActiveSimulation:
+        return True
+    return False
+
+
+def test_pytest_collects_the_tests_of_a_decorated_class(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_inner="""
+        import orgsim
+
+        class Base:
+            def test_inherited(self):
+                assert orgsim.current().options.max_accounts == 4
+
+        @orgsim.simulate(max_accounts=4)
+        class TestDecorated(Base):
+            def setup_method(self):
+                self.sims = []
+                try:
+                    orgsim.current()
+                except orgsim.NoActiveSimulation:
+                    self.outside = True
+
+            def test_one(self, tmp_path):
+                assert self.outside and tmp_path.is_dir()
+                assert orgsim.current().options.max_accounts == 4
+
+            def test_two(self):
+                assert orgsim.current().active
+        """
+    )
+    pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider").assert_outcomes(passed=3)

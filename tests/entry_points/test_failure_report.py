@@ -119,3 +119,38 @@ def test_it(orgsim, monkeypatch):
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*assert False*", "*orgsim could not describe the simulated world*no picture*"])
+
+
+def test_the_report_draws_each_organization_as_its_tree() -> None:
+    import datetime as dt
+
+    import orgsim
+
+    clock = orgsim.ManualClock("2024-01-01T00:00:00Z")
+    with orgsim.simulate(clock=clock, close_account_delay_seconds=60) as sim:
+        seeded = sim.seed_organization(
+            members=["222222222222"], organizational_units={"Workloads/Prod": ["333333333333"], "Sandbox": []}
+        )
+        mgmt = sim.session(sim.default_account_id).client("organizations")
+        mgmt.tag_resource(ResourceId="333333333333", Tags=[{"Key": "team", "Value": "a"}])
+        mgmt.tag_resource(ResourceId=seeded.organization.root_id, Tags=[{"Key": "level", "Value": "top"}])
+        mgmt.close_account(AccountId="222222222222")
+        clock.advance(minutes=2)
+        mgmt.list_accounts()
+        text = sim.report()
+    lines = text.splitlines()
+    units = seeded.organizational_units
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"  {seeded.id}"))
+    assert lines[start].endswith(f"root {seeded.organization.root_id}  tags level=top")
+    tree = lines[start + 1 : start + 7]
+    assert tree[0].startswith(f"    {sim.default_account_id}") and "management" in tree[0]
+    assert tree[1].startswith("    222222222222") and tree[1].endswith("  CLOSED")
+    assert tree[2] == f"    {units['Workloads'].id}  OU 'Workloads'"
+    assert tree[3] == f"      {units['Workloads/Prod'].id}  OU 'Prod'"
+    assert tree[4].startswith("        333333333333") and tree[4].endswith("tags team=a")
+    assert tree[5] == f"    {units['Sandbox'].id}  OU 'Sandbox'"
+    # What the clock did shows in place, between the calls.
+    closed = next(line for line in lines if "(closed)" in line)
+    assert "(the clock)" in closed and "222222222222" in closed and closed.endswith("PENDING_CLOSURE -> CLOSED")
+    assert text.index("CloseAccount") < text.index("(closed)") < text.index("ListAccounts")
+    assert dt.timedelta(minutes=1) == sim.account("222222222222").closed_timestamp - sim.account("222222222222").close_requested_timestamp  # type: ignore[operator]

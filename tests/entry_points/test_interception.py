@@ -4,7 +4,8 @@ Every test runs with sockets blocked (pytest-socket, ``--disable-socket`` in add
 HTTP send refused and recorded (the ``network_attempts`` fixture of conftest.py, which fails any test
 that leaves an attempt behind). These tests show that every kind of client is answered while a
 simulation runs, that what orgsim does not answer fails closed in-process, that nothing is
-intercepted after it stops, and that the process environment is faked and restored.
+intercepted after it stops (but the clients it answered keep failing closed), and that the process
+environment is faked and restored.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def test_no_credentials_anywhere_still_answers_without_probing(
 @pytest.mark.parametrize(
     ("service", "operation", "kwargs", "name"),
     [
-        ("organizations", "list_roots", {}, "ListRoots"),
+        ("organizations", "create_gov_cloud_account", {"Email": "gov@example.com", "AccountName": "gov"}, "CreateGovCloudAccount"),
         ("organizations", "list_policies", {"Filter": "SERVICE_CONTROL_POLICY"}, "ListPolicies"),
         ("organizations", "describe_policy", {"PolicyId": "p-examplepolicyid111"}, "DescribePolicy"),
         ("organizations", "list_delegated_administrators", {}, "ListDelegatedAdministrators"),
@@ -193,15 +194,16 @@ def test_passthrough_lets_a_stubber_answer_unsimulated_operations() -> None:
     with orgsim.simulate(passthrough=True) as sim:
         client = sim.session("123456789012").client("organizations")
         with Stubber(client) as stubber:
-            stubber.add_response("list_roots", {"Roots": []})
-            assert client.list_roots()["Roots"] == []
+            stubber.add_response("create_gov_cloud_account", {"CreateAccountStatus": {"State": "IN_PROGRESS"}})
+            gov = client.create_gov_cloud_account(Email="gov@example.com", AccountName="gov")
+            assert gov["CreateAccountStatus"] == {"State": "IN_PROGRESS"}
 
 
 def test_passthrough_with_nothing_behind_it_is_stopped_by_the_backstop(network_attempts: list[str]) -> None:
     with orgsim.simulate(passthrough=True) as sim:
         client = sim.session(sim.default_account_id).client("organizations")
         with pytest.raises(RealAWSRequestBlocked, match="organizations.us-east-1.amazonaws.com"):
-            client.list_roots()
+            client.create_gov_cloud_account(Email="gov@example.com", AccountName="gov")
         # Simulated operations are still answered.
         client.create_organization()
     assert network_attempts == []
@@ -217,11 +219,11 @@ def test_a_stubber_on_a_client_takes_precedence(orgsim: orgsim.Simulation) -> No
     assert client.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
 
 
-def test_other_services_are_left_alone(orgsim: orgsim.Simulation, network_attempts: list[str]) -> None:
-    with pytest.raises(AssertionError, match=REFUSED):
+def test_other_services_are_refused_in_process(orgsim: orgsim.Simulation, network_attempts: list[str]) -> None:
+    # Nothing answers S3 in-process here: refused before any lookup (more in test_fail_closed.py).
+    with pytest.raises(RealAWSRequestBlocked, match=r"s3\.ListBuckets"):
         _bare_client("s3").list_buckets()
-    assert len(network_attempts) == 1 and "s3" in network_attempts[0]
-    network_attempts.clear()
+    assert network_attempts == []
 
 
 # -- dormant after stop ---------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def test_other_services_are_left_alone(orgsim: orgsim.Simulation, network_attemp
 
 @pytest.mark.parametrize("service", ["organizations", "sts"])
 def test_nothing_is_intercepted_after_the_simulation_stops(network_attempts: list[str], service: str) -> None:
-    client = _bare_client(service)
+    client, untouched = _bare_client(service), _bare_client(service)
 
     def call(c: BaseClient) -> Any:
         return c.list_handshakes_for_account() if service == "organizations" else c.get_caller_identity()
@@ -239,15 +241,19 @@ def test_nothing_is_intercepted_after_the_simulation_stops(network_attempts: lis
         call(inside)
         call(client)
     assert network_attempts == []
-    # Stopped: the same clients now go to botocore's HTTP layer (refused by the test guard).
-    for stale in (client, inside):
-        with pytest.raises(AssertionError, match=REFUSED):
-            call(stale)
-    assert len(network_attempts) == 2
-    hosts = {attempt.split("/")[2] for attempt in network_attempts}
+    # Stopped: a client the simulation never saw goes to botocore's HTTP layer (refused by the test guard).
+    with pytest.raises(AssertionError, match=REFUSED):
+        call(untouched)
+    assert len(network_attempts) == 1
+    host = network_attempts[0].split("/")[2]
     # botocore before 1.36 sends STS to the global endpoint by default, later ones to the regional one.
-    assert hosts <= {"organizations.us-east-1.amazonaws.com", "sts.amazonaws.com", "sts.us-east-1.amazonaws.com"}
+    assert host in {"organizations.us-east-1.amazonaws.com", "sts.amazonaws.com", "sts.us-east-1.amazonaws.com"}
     network_attempts.clear()
+    # The clients it answered keep failing closed, in-process.
+    for stale in (client, inside):
+        with pytest.raises(RealAWSRequestBlocked, match="stopped"):
+            call(stale)
+    assert network_attempts == []
 
 
 # -- the process environment ----------------------------------------------------------------------

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+# In-process pytester runs put sys.modules back as they found it: import orgsim's entry points here,
+# so that every run shares one copy of them (the plugin's lazy imports otherwise make a second).
+import orgsim.simulation  # noqa: F401
+
 # pytester is enabled for the whole suite in pyproject.toml (addopts "-p pytester").
 
 
@@ -192,3 +196,63 @@ def test_marker_on_unittest_test_cases(pytester: pytest.Pytester) -> None:
         """,
     )
     result.assert_outcomes(passed=2)
+
+
+def test_a_simulation_a_test_leaves_running_is_stopped_and_fails_that_test(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import boto3
+        import orgsim
+
+        def test_leaks():
+            orgsim.simulate(default_account_id="000011112222").start()
+
+        def test_after_it():
+            try:
+                orgsim.current()
+            except orgsim.NoActiveSimulation:
+                pass
+            else:
+                raise AssertionError("the leaked simulation answers this test")
+        """,
+        "-p",
+        "no:randomly",
+    )
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_leaks*", "*left 1 orgsim simulation running*"])
+
+
+def test_a_simulation_of_a_wider_fixture_may_outlive_each_test(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import pytest
+        import orgsim
+
+        @pytest.fixture(scope="module")
+        def shared():
+            with orgsim.simulate() as sim:
+                yield sim
+
+        @pytest.fixture
+        def leaky():
+            return orgsim.simulate().start()
+
+        def test_one(shared):
+            assert shared.active
+
+        def test_two(shared):
+            assert orgsim.current() is shared
+
+        def test_a_function_fixture_that_leaks(shared, leaky):
+            assert orgsim.current() is leaky
+
+        def test_three(shared):
+            assert orgsim.current() is shared
+        """,
+        "-p",
+        "no:randomly",
+    )
+    result.assert_outcomes(passed=4, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_a_function_fixture_that_leaks*"])

@@ -215,3 +215,27 @@ def test_naive_timestamps_are_refused() -> None:
     )
     aware = {"Handshake": {"Id": "h-12345678", "RequestedTimestamp": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)}}
     assert shape_problems(_Http(200), {**aware, "ResponseMetadata": _meta(200)}, _op("DescribeHandshake")) == []
+
+
+def test_reasons_newer_models_add_pass_and_others_do_not() -> None:
+    from botocore.model import StringShape
+
+    from support.shape_contract import LATER_ENUM_VALUES, _problems
+
+    for name, values in LATER_ENUM_VALUES.items():
+        older = StringShape(name, {"type": "string", "enum": ["SOMETHING_ELSE"]})
+        for value in values:
+            assert _problems(value, older, name) == []
+        assert _problems("NO_SUCH_REASON", older, name)
+    other = StringShape("ActionType", {"type": "string", "enum": ["INVITE"]})
+    assert _problems("TRANSFER_RESPONSIBILITY_UPDATE_NOT_ALLOWED", other, "ActionType")
+
+
+def test_the_reasons_allowed_are_real_ones() -> None:
+    from support.shape_contract import LATER_ENUM_VALUES
+
+    model = service_model("organizations")
+    if not all(values <= set(model.shape_for(name).enum) for name, values in LATER_ENUM_VALUES.items()):
+        pytest.skip("the installed botocore is older than the models that list these reasons")
+    for name, values in LATER_ENUM_VALUES.items():
+        assert values <= set(model.shape_for(name).enum)

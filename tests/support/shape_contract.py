@@ -33,6 +33,17 @@ LATER_DECLARED = {
 }
 
 
+#: Enum values newer botocore models have that older ones with the same operations lack (the billing
+#: transfer reasons that 1.44 added to models that have had the transfer operations since 1.41.1). The
+#: service sends them whatever model the client has, and botocore does not check enums in what it
+#: receives, so a client on an older model sees the value as a plain string.
+LATER_ENUM_VALUES = {
+    "ConstraintViolationExceptionReason": frozenset({"TRANSFER_RESPONSIBILITY_UPDATE_NOT_ALLOWED"}),
+    "HandshakeConstraintViolationExceptionReason": frozenset({"TARGET_ACCOUNT_VALIDATION_FAILURE"}),
+    "InvalidInputExceptionReason": frozenset({"END_DATE_TOO_LATE"}),
+}
+
+
 def declared_errors(model: OperationModel) -> dict[str, StructureShape]:
     """The error shapes an operation may answer with, by code: those its model lists, plus the
     ones newer models list that this (older) botocore knows as error shapes of the service."""
@@ -80,7 +91,7 @@ def _problems(value: Any, shape: Shape, path: str) -> list[str]:
     elif kind == "string" and isinstance(value, str):
         if "max" in meta and len(value) > meta["max"]:
             found.append(f"{path}: longer than {meta['max']}")
-        if getattr(shape, "enum", None) and value not in shape.enum:
+        if getattr(shape, "enum", None) and value not in shape.enum and value not in LATER_ENUM_VALUES.get(shape.name, ()):
             found.append(f"{path}: {value!r} is not one of {shape.enum}")
         pattern = meta.get("pattern")
         if pattern and java_pattern(pattern).fullmatch(value) is None:

@@ -2,7 +2,9 @@
 
 Real credentials are never read and the instance metadata service is never probed: the credential
 chain finds static fake keys in the environment first, the shared config and credentials files point
-at an empty file, and IMDS is switched off. Everything is put back on the last stop.
+at an empty file, and IMDS is switched off. Everything is put back on the last stop. (Sessions made
+earlier keep the configuration they read; the transports keep their credential chains shut:
+behaviour.md, "Identity (STS)".)
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 import os
 from typing import Final
 
+#: The fake keys: they act as the default account, and nothing signed with them ever leaves the process.
+FAKE_ACCESS_KEY_ID: Final = "ORGSIMFAKEACCESSKEY0"
+FAKE_SECRET_ACCESS_KEY: Final = "orgsim-fake-secret-access-key-never-valid"
+
 _SET: Final = {
-    "AWS_ACCESS_KEY_ID": "ORGSIMFAKEACCESSKEY0",
-    "AWS_SECRET_ACCESS_KEY": "orgsim-fake-secret-access-key-never-valid",
+    "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",

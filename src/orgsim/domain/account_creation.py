@@ -6,8 +6,9 @@ Nothing runs in the background: ``settle``, run before every call, completes the
 has come, so the account shows up in ListAccounts even if nobody asked for the status.
 
 Whether a request will fail is decided when it is made (the email is taken, or the organization has
-no room left) and reported when it completes; the two things that can change in between (the email
-taken by an account made meanwhile, the organization deleted) are checked again at completion.
+no room left) and reported when it completes; what can change in between (the email taken by an
+account made meanwhile, the organization filled up or deleted) is checked again at completion
+(behaviour.md, "Created accounts").
 """
 
 from __future__ import annotations

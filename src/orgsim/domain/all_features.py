@@ -1,6 +1,6 @@
 """Enabling all features: the request, the members' approvals and the management account's final word.
 
-The model of behaviour.md ("Enabling all features"): EnableAllFeatures creates a parent ENABLE_ALL_FEATURES handshake
+The model of (behaviour.md, "Enabling all features"): EnableAllFeatures creates a parent ENABLE_ALL_FEATURES handshake
 (REQUESTED, no account recipient) and one ENABLE_ALL_FEATURES child (OPEN) per member that joined
 by invitation. Once every child that still matters is ACCEPTED the parent turns OPEN and the service
 sends an APPROVE_ALL_FEATURES handshake to the management account. The management account finishes
@@ -40,12 +40,14 @@ from .model import (
 )
 from .store import World
 
-#: Above this many accounts the standard migration is refused (the operation's documented limit).
+#: Above this many accounts the standard migration is refused (the operation's documented limit;
+#: behaviour.md, "Quotas").
 MAX_MIGRATION_ACCOUNTS = 5000
 
 
 def enable_all_features(world: World, caller: Account, now: dt.datetime) -> Handshake:
-    """EnableAllFeatures. Returns the parent handshake."""
+    """EnableAllFeatures. Returns the parent handshake: REQUESTED, or OPEN at once when no member
+    joined by invitation (behaviour.md, "Enabling all features")."""
     org = managed_by(world, caller)
     if org.feature_set == ALL:
         raise errors.handshake_constraint(
@@ -159,7 +161,8 @@ def _finish_together(world: World, org: Organization, parent: Handshake, state: 
 
 
 class EnableAllFeaturesRules(ResponseRules):
-    """The parent (answered by the management account) and the per-member children."""
+    """The parent (answered by the management account) and the per-member children. Nobody cancels
+    a child, and a declined child keeps the parent REQUESTED (behaviour.md, "Enabling all features")."""
 
     def check_party(self, answer: Answer) -> None:
         handshake, caller = answer.handshake, answer.caller
@@ -194,7 +197,8 @@ class EnableAllFeaturesRules(ResponseRules):
 
 
 class ApproveAllFeaturesRules(ResponseRules):
-    """The confirmation the service sends to the management account."""
+    """The confirmation the service sends to the management account; nobody cancels it
+    (behaviour.md, "Enabling all features")."""
 
     def check_party(self, answer: Answer) -> None:
         # The service sent it, so nobody may cancel it; only its recipient may answer it.

@@ -23,7 +23,8 @@ class Rejected(Exception):
         self.members = members
 
 
-# Messages: the real ones where they are known, otherwise paraphrases of the model's descriptions.
+# Messages: the real ones where they are known, otherwise paraphrases of the model's descriptions
+# (behaviour.md, "Input").
 NOT_IN_USE = "Your account is not a member of an organization."
 ACCESS_DENIED = "You don't have permissions to access this resource."
 HANDSHAKE_NOT_FOUND = "We can't find a handshake with the HandshakeId that you specified."
@@ -62,3 +63,30 @@ def constraint(reason: str, message: str) -> Rejected:
 
 def invalid_input(reason: str, message: str) -> Rejected:
     return Rejected("InvalidInputException", message, reason)
+
+
+# -- the organization tree, tags and closing accounts ------------------------------------------------
+
+
+def parent_not_found() -> Rejected:
+    return Rejected("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
+
+
+def organizational_unit_not_found() -> Rejected:
+    return Rejected(
+        "OrganizationalUnitNotFoundException", "We can't find an OU with the OrganizationalUnitId that you specified."
+    )
+
+
+def child_not_found() -> Rejected:
+    return Rejected("ChildNotFoundException", "We can't find an OU or account with the ChildId that you specified.")
+
+
+def target_not_found() -> Rejected:
+    return Rejected(
+        "TargetNotFoundException", "We can't find a root, OU, account, or policy with the ResourceId that you specified."
+    )
+
+
+def duplicate_organizational_unit() -> Rejected:
+    return Rejected("DuplicateOrganizationalUnitException", "An OU with the same name already exists under this parent.")

@@ -7,14 +7,15 @@ What an answer does depends on the handshake's action; ``rules.standard()`` maps
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from . import errors
-from .model import Account, Handshake, Organization, Party, Resource, Tags
+from .model import LIVE_STATES, RETENTION, Account, Handshake, Organization, Party, Resource, Tags
 from .store import World
 from .transitions import Response, check_transition
 
-__all__ = ["Answer", "Response", "ResponseRules", "find_shown", "respond", "send"]
+__all__ = ["Answer", "Response", "ResponseRules", "can_see", "find_shown", "respond", "send", "settle"]
 
 
 def handshake_arn(org: Organization, action: str, handshake_id: str) -> str:
@@ -56,9 +57,32 @@ def send(
     return handshake
 
 
+def settle(world: World, now: dt.datetime) -> dt.datetime | None:
+    """What time has done to handshakes by ``now``, made permanent: live ones past their expiry are
+    EXPIRED, and those whose retention period has ended are purged: the world forgets them, so that
+    neither comes back when the clock goes back (behaviour.md, "When the clock goes back", "Purged
+    handshakes"). Returns when the next handshake is due."""
+    timers = world.handshake_timers
+    while timers and timers[0][0] <= now:
+        handshake = world.handshakes.get(heapq.heappop(timers)[1])
+        if handshake is None:
+            continue  # purged at an earlier timer of its own
+        if handshake.stored_state in LIVE_STATES:
+            world.expire(handshake)
+        ended = handshake.ended_at
+        assert ended is not None  # terminal by now
+        gone_at = ended + RETENTION
+        if gone_at <= now:
+            world.purge(handshake)
+        else:
+            heapq.heappush(timers, (gone_at, handshake.id))
+    return timers[0][0] if timers else None
+
+
 def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetime) -> tuple[Handshake, str]:
     """The handshake and the state it shows at ``now``, if ``caller`` may see it: the sender
-    organization's accounts and the recipient, until its retention period is over."""
+    organization's accounts and the recipient, until its retention period is over (behaviour.md,
+    "Who may call what")."""
     handshake = world.handshakes.get(handshake_id)
     if handshake is not None:
         state = handshake.shown_state(now)
@@ -69,7 +93,7 @@ def find_shown(world: World, caller: Account, handshake_id: str, now: dt.datetim
 
 def respond(world: World, caller: Account, handshake_id: str, response: Response, now: dt.datetime) -> Handshake:
     """AcceptHandshake, DeclineHandshake and CancelHandshake: find, check the party, then the
-    transition, then apply what the handshake's action does."""
+    transition, then apply what the handshake's action does (behaviour.md, "Who may call what")."""
     handshake, state = find_shown(world, caller, handshake_id, now)
     rules = world.rules.answers[handshake.action]
     answer = Answer(world, handshake, caller, response, now)
@@ -93,7 +117,9 @@ class Answer:
 class ResponseRules:
     """Who may answer a kind of handshake, and what an answer does. One instance per action.
 
-    By default the recipient accepts or declines and the sender's management account cancels.
+    By default the recipient accepts or declines and the sender's management account cancels; a
+    caller that may see the handshake but not answer it is refused with ``AccessDeniedException``
+    (behaviour.md, "Who may call what").
     """
 
     def check_party(self, answer: Answer) -> None:

@@ -1,4 +1,5 @@
-"""Identifiers in the real formats, drawn from one seeded generator per simulation."""
+"""Identifiers in the real formats, drawn from one seeded generator per simulation (behaviour.md,
+"Who may call what")."""
 
 from __future__ import annotations
 
@@ -39,8 +40,15 @@ class IdGenerator:
     def root_id(self) -> str:
         return "r-" + self._pick(_LOWER_ALNUM, 4)
 
+    def organizational_unit_id(self, root_id: str) -> str:
+        """``ou-`` + the root id without ``r-`` + ``-`` + 8 random characters."""
+        return f"ou-{root_id[2:]}-{self._pick(_LOWER_ALNUM, 8)}"
+
     def account_id(self) -> str:
         return str(self._rng.randrange(100_000_000_000, 1_000_000_000_000))
+
+    def transfer_id(self) -> str:
+        return "rt-" + self._pick(_LOWER_ALNUM, 8)
 
     def create_account_request_id(self) -> str:
         return "car-" + self._hex(32)

@@ -41,20 +41,14 @@ def invite(
     now: dt.datetime,
 ) -> Handshake:
     """Send an INVITE handshake from the caller's organization to ``target``."""
-    if target.type == ORGANIZATION:
-        raise errors.invalid_input(
-            "INVALID_PARTY_TYPE_TARGET", "You can invite only an account, by its id or its email address."
-        )
-    if target.type == ACCOUNT and not is_account_id(target.id):
-        raise errors.invalid_input("INVALID_PATTERN", errors.PATTERN_MISMATCH)
-    if target.type == EMAIL and not _EMAIL.fullmatch(target.id):
-        raise errors.invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You provided an invalid email address.")
+    check_target(target)
     check_tags(tags)
     org = managed_by(world, caller)
     for check in world.rules.invite_checks:
         check(world, org, now)
 
-    # An account that was never used is in no organization; it comes to exist when it first calls.
+    # An account that was never used is in no organization; it comes to exist when it first calls
+    # (behaviour.md, "Invitations").
     recipient = world.accounts.get(target.id) if target.type == ACCOUNT else world.account_by_email(target.id)
     if recipient is not None and recipient.org_id == org.id:
         raise errors.handshake_constraint(
@@ -88,9 +82,22 @@ def invite(
     )
 
 
+def check_target(target: Party) -> None:
+    """An invitation goes to an account, named by a well-formed id or email address."""
+    if target.type == ORGANIZATION:
+        raise errors.invalid_input(
+            "INVALID_PARTY_TYPE_TARGET", "You can invite only an account, by its id or its email address."
+        )
+    if target.type == ACCOUNT and not is_account_id(target.id):
+        raise errors.invalid_input("INVALID_PATTERN", errors.PATTERN_MISMATCH)
+    if target.type == EMAIL and not _EMAIL.fullmatch(target.id):
+        raise errors.invalid_input("INVALID_EMAIL_ADDRESS_TARGET", "You provided an invalid email address.")
+
+
 def _sender_resource(world: World, org: Organization) -> Resource:
     """The ORGANIZATION resource of an invitation, with the management account's email and name and
-    the feature set as they are now. Resources are immutable, so invitations share equal ones."""
+    the feature set as they are now (behaviour.md, "Invitations"). Resources are immutable, so
+    invitations share equal ones."""
     management = world.accounts[org.management_account_id]
     resource = Resource(
         ORGANIZATION,
@@ -108,7 +115,7 @@ def _open_invitation_to(
     world: World, org: Organization, target: Party, recipient: Account | None, now: dt.datetime
 ) -> bool:
     """Whether ``org`` has an open invitation naming the same account: by the same id or email, or by
-    the other of the two when the target resolves to a known account."""
+    the other of the two when the target resolves to a known account (behaviour.md, "Invitations")."""
     live = world.live.get((org.id, INVITE))
     if live is None:
         return False
@@ -136,7 +143,8 @@ class InviteRules(ResponseRules):
                     "ALREADY_IN_AN_ORGANIZATION",
                     "The account is already a member of an organization. It must leave before it can accept.",
                 )
-            # The invitation's own slot turns into the member's: only members count here.
+            # The invitation's own slot turns into the member's: only members count here
+            # (behaviour.md, "Quotas").
             quotas.refuse_when_full(world, len(org.members))
             join(world, caller, org, INVITED, now)
             caller.tags.update(handshake.tags)

@@ -1,6 +1,8 @@
-"""The quotas and delays of the simulated service: one place for their names, defaults and meaning.
+"""The quotas and delays of the simulated service: one place for their names, defaults and meaning
+(behaviour.md, "Quotas").
 
-``orgsim.Options`` takes its defaults from here and hands the values back by the same names.
+``orgsim.Options`` takes its defaults from here and hands the values back by the same names; the
+quotas no user would plausibly change are not options and keep their defaults here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,26 @@ class Limits:
     create_account_delay_seconds: float = 5.0
     #: Days a created account must stay in its organization before it can leave or be removed.
     created_account_wait_days: float = 7.0
+    #: Seconds (on the clock) a closed account stays PENDING_CLOSURE before it is CLOSED.
+    close_account_delay_seconds: float = 5.0
+    #: Days a closed account stays in its organization before it is gone for good.
+    closed_account_retention_days: float = 90.0
+    #: OUs per organization, and how deep they nest (an OU right under the root is at depth 1).
+    max_organizational_units: int = 1000
+    max_organizational_unit_depth: int = 5
+    #: Closures an organization may have in progress (PENDING_CLOSURE) at once.
+    max_closures_in_progress: int = 3
+    #: Closures accepted in a rolling 30 days: ``closure_share`` of the members, at least
+    #: ``min_closures_per_month`` and at most ``max_closures_per_month``.
+    closure_share: float = 0.2
+    min_closures_per_month: int = 250
+    max_closures_per_month: int = 1000
+    #: Billing transfers an organization's management account may have sent and not lost: open
+    #: invitations and accepted transfers count (AWS's own default is 0, raised on request up to 1,000).
+    max_inbound_transfers: int = 1000
+    #: The longest chain of accepted billing transfers (A pays for B, which pays for C: 2). AWS allows 1
+    #: by default and up to 2 on request.
+    max_transfer_chain_length: int = 1
 
     @property
     def create_account_delay(self) -> dt.timedelta:
@@ -29,3 +51,11 @@ class Limits:
     @property
     def created_account_wait(self) -> dt.timedelta:
         return dt.timedelta(days=self.created_account_wait_days)
+
+    @property
+    def close_account_delay(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.close_account_delay_seconds)
+
+    @property
+    def closed_account_retention(self) -> dt.timedelta:
+        return dt.timedelta(days=self.closed_account_retention_days)

@@ -1,6 +1,6 @@
 """Organizations and who belongs to them: create and delete, join and part, leave and remove.
 
-Who may do what follows the roles of behaviour.md ("Who may call what"): the management account
+Who may do what follows the roles of (behaviour.md, "Who may call what"): the management account
 manages, members belong, standalone accounts belong to nothing.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from . import errors
+from . import errors, tree
 from .errors import Rejected
 from .model import ALL, CANCELED, EXPIRED, INVITED, Account, Organization
 from .store import World
@@ -50,48 +50,61 @@ def create_organization(world: World, caller: Account, feature_set: str | None, 
             "This account is already a member of an organization. An account can belong to only one organization at a time.",
         )
     org_id = world.ids.organization_id()
+    feature_set = feature_set or ALL
+    root = tree.new_root(world, org_id, caller.id, feature_set)
     org = Organization(
         id=org_id,
         arn=f"arn:aws:organizations::{caller.id}:organization/{org_id}",
-        root_id=world.ids.root_id(),
-        feature_set=feature_set or ALL,
+        root_id=root.id,
+        feature_set=feature_set,
         management_account_id=caller.id,
+        root=root,
     )
     world.organizations[org_id] = org
-    # The management account is listed as INVITED, as in the service's own examples.
+    # The management account is listed as INVITED, as in the service's own examples
+    # (behaviour.md, "Who may call what").
     join(world, caller, org, INVITED, now)
     return org
 
 
 def delete_organization(world: World, caller: Account, now: dt.datetime) -> None:
+    """DeleteOrganization: refused while other accounts belong to it; its live handshakes end
+    (behaviour.md, "Who may call what")."""
     org = managed_by(world, caller)
     if len(org.members) > 1:
         raise Rejected(
             "OrganizationNotEmptyException",
             "The organization still contains accounts other than the management account. Remove them first.",
         )
+    for check in world.rules.delete_checks:
+        check(world, org, now)
     for handshake in world.live_sent(org.id):
         if handshake.state(now) == EXPIRED:
             # It stays expired for good: moving the clock back must not revive an invitation
-            # from an organization that no longer exists.
+            # from an organization that no longer exists (behaviour.md, "Time").
             world.end(handshake, EXPIRED, handshake.expires_at)
         else:
             world.end(handshake, CANCELED, now)
+    # Its root, OUs and their tags go with it.
     part(world, caller, org)
     world.forget_shared(org)
     del world.organizations[org.id]
 
 
 def join(world: World, account: Account, org: Organization, method: str, now: dt.datetime) -> None:
+    """Make ``account`` a member of ``org``, directly in its root."""
     account.org_id = org.id
     account.joined_method = method
     account.joined_at = now
     account.join_seq = world.next_seq()
     org.members[account.id] = None
+    tree.place(world, account, org.root)
 
 
 def part(world: World, account: Account, org: Organization) -> None:
-    """Take ``account`` out of ``org``: it is standalone again and its tags are gone."""
+    """Take ``account`` out of ``org`` and its root or OU: it is standalone again and its tags are gone
+    (behaviour.md, "Tags")."""
+    tree.unplace(org, account)
     del org.members[account.id]
     account.org_id = None
     account.joined_method = None
@@ -110,6 +123,8 @@ def leave(world: World, caller: Account, now: dt.datetime) -> None:
 
 
 def remove(world: World, caller: Account, account_id: str, now: dt.datetime) -> None:
+    """RemoveAccountFromOrganization. The management account is refused with a constraint, not
+    with the error LeaveOrganization gives it (behaviour.md, "Who may call what")."""
     org = managed_by(world, caller)
     if account_id == org.management_account_id:
         raise errors.constraint(
@@ -124,6 +139,11 @@ def remove(world: World, caller: Account, account_id: str, now: dt.datetime) -> 
 def _part_member(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
     for check in world.rules.leave_checks:
         check(world, account, org, now)
+    depart(world, account, org, now)
+
+
+def depart(world: World, account: Account, org: Organization, now: dt.datetime) -> None:
+    """A member leaves ``org`` (it left, was removed, or its closure ended), with what follows from that."""
     part(world, account, org)
     for hook in world.rules.after_leave:
         hook(world, account, org, now)

@@ -1,4 +1,5 @@
-"""Accounts, organizations and handshakes as plain records, and the constants they use."""
+"""Accounts, organizations, their roots and organizational units, and handshakes as plain records,
+and the constants they use."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
+from .ordered import OrderedIds
 from .sorted_list import SortedList
 
 _TIME_ORIGIN: Final = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
@@ -25,6 +27,7 @@ LIVE_STATES: Final = frozenset({REQUESTED, OPEN})
 INVITE: Final = "INVITE"
 ENABLE_ALL_FEATURES: Final = "ENABLE_ALL_FEATURES"
 APPROVE_ALL_FEATURES: Final = "APPROVE_ALL_FEATURES"
+TRANSFER_RESPONSIBILITY: Final = "TRANSFER_RESPONSIBILITY"
 
 # Party and resource types.
 ACCOUNT: Final = "ACCOUNT"
@@ -44,8 +47,30 @@ IN_PROGRESS: Final = "IN_PROGRESS"
 SUCCEEDED: Final = "SUCCEEDED"
 FAILED: Final = "FAILED"
 
+# Account states (the ``State`` member; ``Status`` is derived from it, see ``STATUS_OF``).
+ACTIVE: Final = "ACTIVE"
+PENDING_CLOSURE: Final = "PENDING_CLOSURE"
+CLOSED: Final = "CLOSED"
+SUSPENDED: Final = "SUSPENDED"
+PENDING_ACTIVATION: Final = "PENDING_ACTIVATION"
+#: States in which an account can no longer act (behaviour.md, "Closing accounts").
+CLOSED_STATES: Final = frozenset({CLOSED, SUSPENDED})
+#: The older ``Status`` member, for each ``State``: a closed account shows SUSPENDED there.
+STATUS_OF: Final = {
+    ACTIVE: ACTIVE,
+    PENDING_ACTIVATION: ACTIVE,
+    PENDING_CLOSURE: PENDING_CLOSURE,
+    CLOSED: SUSPENDED,
+    SUSPENDED: SUSPENDED,
+}
+
+# Kinds of parent and child in the organization tree (wire values).
+ROOT: Final = "ROOT"
+ORGANIZATIONAL_UNIT: Final = "ORGANIZATIONAL_UNIT"
+
 #: Terminal handshakes stay visible this long after entering their terminal state (behaviour.md, "Time").
 RETENTION: Final = dt.timedelta(days=30)
+#: How long an invitation, and a request to enable all features, stay live (behaviour.md, "Time").
 INVITE_LIFETIME: Final = dt.timedelta(days=15)
 ENABLE_ALL_FEATURES_LIFETIME: Final = dt.timedelta(days=90)
 
@@ -55,7 +80,7 @@ Tags = tuple[tuple[str, str], ...]
 class Change(NamedTuple):
     """One state transition a call made, as it happened: ``Change("h-…", "OPEN", "ACCEPTED")``."""
 
-    #: The id of what changed (a handshake id).
+    #: The id of what changed: a handshake id, or an account id for an account's ``State``.
     id: str
     before: str
     after: str
@@ -68,7 +93,7 @@ class Account:
     id: str
     email: str
     name: str
-    #: Known only because something named it (a caller, an invitation target), not created explicitly.
+    #: Known only because it made a call, not created explicitly (behaviour.md, "Who may call what").
     implicit: bool = False
     org_id: str | None = None
     joined_method: str | None = None
@@ -76,6 +101,62 @@ class Account:
     #: Increases with every join; lists of members are ordered by it.
     join_seq: int = 0
     tags: dict[str, str] = field(default_factory=dict)
+    #: The root or OU the account is in while it is a member; None otherwise.
+    parent_id: str | None = None
+    #: The ``State`` member: ACTIVE until it is closed (behaviour.md, "Closing accounts").
+    state: str = ACTIVE
+    #: When CloseAccount was accepted for it, when the closure completes (PENDING_CLOSURE until
+    #: then) and when it completed (CLOSED since).
+    close_requested_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    #: When a closed account left its organization for good, 90 days after it closed.
+    purged_at: dt.datetime | None = None
+
+
+@dataclass(eq=False)
+class Children:
+    """The direct children of a root or an OU, each in the order it arrived there (the index of
+    children per parent; the parent per child is the child's own ``parent_id``)."""
+
+    accounts: OrderedIds = field(default_factory=OrderedIds)
+    organizational_units: OrderedIds = field(default_factory=OrderedIds)
+    #: The child OUs' names, each to its OU's id: names are unique among siblings.
+    names: dict[str, str] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not self.accounts and not self.organizational_units
+
+
+@dataclass(eq=False)
+class Root:
+    """The one root of an organization, created with it."""
+
+    id: str
+    arn: str
+    #: ``<org-id>/<root-id>/``: where the paths of everything below it start.
+    path: str
+    name: str = "Root"
+    #: The policy types enabled on the root, by type, with their status, in the order enabled.
+    policy_types: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    children: Children = field(default_factory=Children)
+
+
+@dataclass(eq=False)
+class OrganizationalUnit:
+    """An OU. It never moves (the API has no call for that), so its depth and path are fixed."""
+
+    id: str
+    arn: str
+    name: str
+    parent_id: str
+    #: 1 for an OU directly under the root.
+    depth: int
+    #: ``<org-id>/<root-id>/<ou-id>/.../<ou-id>/``, its own id last.
+    path: str
+    tags: dict[str, str] = field(default_factory=dict)
+    children: Children = field(default_factory=Children)
 
 
 @dataclass(eq=False)
@@ -85,9 +166,15 @@ class Organization:
     root_id: str
     feature_set: str
     management_account_id: str
+    root: Root
     #: Member account ids (the management account included) in the order they joined.
     members: dict[str, None] = field(default_factory=dict)
-    #: Handshakes the organization sent, in list order (``in_list_order``).
+    #: Every OU, by id, in creation order.
+    organizational_units: dict[str, OrganizationalUnit] = field(default_factory=dict)
+    #: Members in PENDING_CLOSURE, and when each CloseAccount was accepted (in time order).
+    closing: dict[str, None] = field(default_factory=dict)
+    closure_requests: list[dt.datetime] = field(default_factory=list)
+    #: Handshakes the organization sent that the world holds, in list order (``in_list_order``).
     handshakes: SortedList[Handshake] = field(default_factory=lambda: SortedList(in_list_order))
     #: CreateAccount requests the organization made, in creation order.
     account_requests: list[AccountRequest] = field(default_factory=list)
@@ -111,8 +198,10 @@ class Handshake:
     """A handshake. Its public state is derived from the stored one and ``now``.
 
     The stored state is REQUESTED, OPEN or a terminal state set by an explicit transition; EXPIRED is
-    derived from the clock (behaviour.md, "Time"). Everything but the stored state and ``ended_at`` is
-    fixed when the handshake is sent.
+    derived from the clock (behaviour.md, "Time") until the world is settled past the expiry, which
+    stores it, so that it stays EXPIRED when the clock goes back; so does the end of the retention
+    period (``purged``; behaviour.md, "When the clock goes back"). Everything but the stored state,
+    ``ended_at``, ``expired_from`` and ``purged`` is fixed when the handshake is sent.
     """
 
     seq: int
@@ -132,6 +221,11 @@ class Handshake:
     tags: Tags = ()
     stored_state: str = OPEN
     ended_at: dt.datetime | None = None
+    #: The live state it was in when the world saw it expire (``stored_state`` is EXPIRED from then on).
+    expired_from: str | None = None
+    #: Set once the world has seen its retention period end: no response shows it again, and the
+    #: world has forgotten it (``World.purge``).
+    purged: bool = False
 
     def state(self, now: dt.datetime) -> str:
         state = self.stored_state
@@ -149,6 +243,8 @@ class Handshake:
         """The state responses show at ``now``; None once the handshake has been terminal for the
         retention period and no response shows it any more. (``state`` and ``terminal_since`` in one
         step: every listed handshake asks it.)"""
+        if self.purged:
+            return None
         state = self.stored_state
         if state in LIVE_STATES:
             if now < self.expires_at:
@@ -156,16 +252,6 @@ class Handshake:
             return EXPIRED if now < self.expires_at + RETENTION else None
         ended = self.ended_at
         return state if ended is None or now < ended + RETENTION else None
-
-    def retained_since(self) -> dt.datetime:
-        """When its retention period starts, or will start unless it ends earlier: when it ended, or
-        its expiry while it is live as stored. Responses stop showing it ``RETENTION`` later."""
-        if self.stored_state in LIVE_STATES or self.ended_at is None:
-            return self.expires_at
-        return self.ended_at
-
-    def leaves_api_at(self) -> dt.datetime:
-        return self.retained_since() + RETENTION
 
     def visible(self, now: dt.datetime) -> bool:
         """False once the handshake has been terminal for the retention period."""
@@ -218,3 +304,83 @@ def from_list_position(position: str) -> tuple[dt.datetime, str]:
 
 
 _MICROSECOND: Final = dt.timedelta(microseconds=1)
+# Responsibility transfers (behaviour.md, "Billing transfers"): the type, and the one status that is
+# not also a handshake state.
+BILLING: Final = "BILLING"
+WITHDRAWN: Final = "WITHDRAWN"
+
+
+@dataclass(eq=False, slots=True)
+class ResponsibilityTransfer:
+    """A responsibility (billing) transfer. Its public status is derived from the stored one and ``now``,
+    and from what time has done to it (``purged``; behaviour.md, "When the clock goes back").
+
+    The inviter is the organization that will manage and pay the other one's bill (the transfer's
+    ``Target``); the source is the organization whose bill moves (the transfer's ``Source``). While
+    the stored status is REQUESTED the status follows the invitation ``handshake``: EXPIRED once the
+    handshake is. Every other status is set by an explicit transition.
+    """
+
+    seq: int
+    id: str
+    type: str
+    name: str
+    inviter_org_id: str
+    inviter_account_id: str
+    source_org_id: str
+    source_account_id: str
+    start: dt.datetime
+    handshake: Handshake
+    requested_at: dt.datetime
+    #: The tags given with the invitation; attached (to ``tags``) when it is accepted.
+    invite_tags: Tags = ()
+    stored_status: str = REQUESTED
+    #: When a call put it in a terminal status (DECLINED, CANCELED, WITHDRAWN).
+    ended_at: dt.datetime | None = None
+    #: The EndTimestamp set when it was withdrawn.
+    end: dt.datetime | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    #: Set when the world was settled past the end of its retention period: gone for good.
+    purged: bool = False
+    #: Where it sorts in the lists: by creation time, then Id (as handshakes do, ``list_position``).
+    order_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        micros = (self.requested_at - _TIME_ORIGIN) // dt.timedelta(microseconds=1)
+        self.order_key = f"{micros:020d}/{self.id}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        """When the invitation expires (its handshake's expiry)."""
+        return self.handshake.expires_at
+
+    def status(self, now: dt.datetime) -> str:
+        stored = self.stored_status
+        if stored == REQUESTED and self.handshake.state(now) == EXPIRED:
+            return EXPIRED
+        return stored
+
+    def terminal_since(self, now: dt.datetime) -> dt.datetime | None:
+        """When it entered a terminal status (its invitation's expiry, for an EXPIRED one); None while
+        REQUESTED or ACCEPTED."""
+        stored = self.stored_status
+        if stored == REQUESTED:
+            return self.handshake.terminal_since(now)
+        if stored == ACCEPTED:
+            return None
+        return self.ended_at
+
+    def visible_until(self, now: dt.datetime) -> dt.datetime | None:
+        """When responses stop showing it: the retention period after it ended, and for a withdrawn
+        one after its EndTimestamp; None while it stays visible for good (REQUESTED, ACCEPTED)."""
+        if self.stored_status == WITHDRAWN and self.end is not None:
+            return self.end + RETENTION
+        since = self.terminal_since(now)
+        return None if since is None else since + RETENTION
+
+    def shown_status(self, now: dt.datetime) -> str | None:
+        """The status responses show at ``now``; None once it is past its retention period."""
+        if self.purged:
+            return None
+        until = self.visible_until(now)
+        return self.status(now) if until is None or now < until else None

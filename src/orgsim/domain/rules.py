@@ -12,15 +12,20 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from . import account_creation, all_features, invitations, retention
+from . import account_creation, all_features, closing, handshakes, invitations, transfers, tree
 from .handshakes import ResponseRules
-from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, Account, Organization
+from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, TRANSFER_RESPONSIBILITY, Account, Organization
 from .store import World
+from .tags import ACCOUNT_KIND
 
 #: Completes what is due by ``now``; returns when it next has work (None: nothing waits).
 Settle = Callable[[World, dt.datetime], dt.datetime | None]
 MemberStep = Callable[[World, Account, Organization, dt.datetime], None]
 InviteCheck = Callable[[World, Organization, dt.datetime], None]
+#: The tags of the resource with this id in the organization (the caller's) at ``now``, or None when
+#: the organization has no such resource.
+TagFinder = Callable[[World, Organization, str, dt.datetime], dict[str, str] | None]
+OrganizationCheck = Callable[[World, Organization, dt.datetime], None]
 
 
 @dataclass(frozen=True)
@@ -35,18 +40,31 @@ class Rules:
     invite_checks: tuple[InviteCheck, ...]
     #: How each handshake action is answered (accept, decline, cancel).
     answers: Mapping[str, ResponseRules]
+    #: What can be tagged: for each kind of id (``tags.resource_kind``: ``account``, ``r-``, ``ou-``,
+    #: ...), where a resource of that kind keeps its tags. Other kinds are not found.
+    taggable: Mapping[str, TagFinder]
+    #: Checks before an organization is deleted, after it was found empty; each may refuse.
+    delete_checks: tuple[OrganizationCheck, ...]
 
 
 def standard() -> Rules:
     """Every rule of the simulated service."""
     return Rules(
-        settle=(account_creation.settle, retention.settle),
-        leave_checks=(account_creation.check_wait_period,),
+        settle=(handshakes.settle, transfers.settle, account_creation.settle, closing.settle),
+        leave_checks=(closing.refuse_leaving_while_closing, account_creation.check_wait_period),
         after_leave=(all_features.member_left,),
         invite_checks=(all_features.refuse_invites_while_pending,),
         answers={
             INVITE: invitations.InviteRules(),
             ENABLE_ALL_FEATURES: all_features.EnableAllFeaturesRules(),
             APPROVE_ALL_FEATURES: all_features.ApproveAllFeaturesRules(),
+            TRANSFER_RESPONSIBILITY: transfers.TransferRules(),
         },
+        taggable={
+            ACCOUNT_KIND: tree.account_tags,
+            "r-": tree.root_tags,
+            "ou-": tree.organizational_unit_tags,
+            "rt-": transfers.transfer_tags,
+        },
+        delete_checks=(transfers.refuse_deletion_while_in_progress,),
     )

@@ -7,23 +7,28 @@ Every question the domain and the service ask of the handshakes has an index her
 costs more as the simulated history grows: lists in list order per organization, per organization and
 action, per recipient and action, per parent; the live ones per organization and action (with those
 addressed to nobody); the accepted ones (for the 24-hour invitation count); and when each one leaves
-the API (for ``retention``, which makes the world forget it then). Per-organization and world-wide
-lists are ``SortedList``s, which cost the same to change however long they grow; a recipient's and a
-parent's are plain lists.
+the API (``handshake_timers``: ``handshakes.settle`` expires a handshake and, at the end of its
+retention period, makes the world forget it). Per-organization lists are ``SortedList``s, which cost
+the same to change however long they grow; a recipient's and a parent's are plain lists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import operator
 from bisect import bisect_left, insort
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .ids import IdGenerator, is_account_id
 from .limits import Limits
 from .model import (
     ACCEPTED,
+    ENABLE_ALL_FEATURES_LIFETIME,
+    EXPIRED,
+    INVITE_LIFETIME,
     LIVE_STATES,
     RETENTION,
     Account,
@@ -31,6 +36,7 @@ from .model import (
     Change,
     Handshake,
     Organization,
+    ResponsibilityTransfer,
     in_list_order,
 )
 from .sorted_list import SortedList
@@ -61,30 +67,57 @@ class World:
         self.sent_by_action: dict[tuple[str, str], SortedList[Handshake]] = {}
         self.received: dict[str, dict[str, list[Handshake]]] = {}
         self.children: dict[str, list[Handshake]] = {}
-        #: Live as stored (REQUESTED or OPEN: live, or expired and not purged yet), per (organization
-        #: id, action).
+        #: Live as stored (REQUESTED or OPEN: live, or past their expiry until the world is settled
+        #: past it), per (organization id, action).
         self.live: dict[tuple[str, str], LiveHandshakes] = {}
         #: The ACCEPTED ones, in list order, per (organization id, action).
         self.accepted: dict[tuple[str, str], SortedList[Handshake]] = {}
-        #: When handshakes leave the API (``retention``): those live as stored, by expiry, and those
-        #: that ended, by end; each leaves ``RETENTION`` after that time.
-        self.expiring: SortedList[Handshake] = SortedList(by_expiry)
-        self.ended: SortedList[Handshake] = SortedList(by_end)
         #: Every CreateAccount request by id, and those still IN_PROGRESS in completion order.
         self.account_requests: dict[str, AccountRequest] = {}
         self.pending_account_requests: list[AccountRequest] = []
+        #: Accounts in PENDING_CLOSURE in the order their closure completes, and closed accounts in
+        #: the order they leave their organization for good (``closing``).
+        self.pending_closures: list[Account] = []
+        self.pending_purges: list[Account] = []
         #: One instance of each distinct immutable value an organization's handshakes share (resource
         #: trees, parties), per organization id.
         self._shared: dict[str, dict[Any, Any]] = {}
+        #: When time next does something to a handshake, earliest first: ``(when, handshake id)``. Each
+        #: handshake enters at its expiry; what is due then (expiring it, or forgetting it at the end of
+        #: its retention period) is ``handshakes.settle``'s work.
+        self.handshake_timers: list[tuple[dt.datetime, str]] = []
+        #: Responsibility transfers by id, and by the organization on each side in list order
+        #: (``order_key``): the inviter's (inbound) and the source's (outbound).
+        self.transfers: dict[str, ResponsibilityTransfer] = {}
+        self.inbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
+        self.outbound_transfers: dict[str, list[ResponsibilityTransfer]] = {}
+        #: What each organization's transfers stand at now, by organization id (see ``transfers_of``).
+        self.transfer_standing: dict[str, TransferStanding] = {}
+        #: When a transfer may leave the API, earliest first: ``(when, transfer id)`` (``transfers.settle``).
+        self.transfer_timers: list[tuple[dt.datetime, str]] = []
         #: The transitions made since ``take_changes`` was last called (by the current call).
         self.changes: list[Change] = []
+        #: The clock readings the world can work with: everything it computes from "now" (a day back
+        #: for quotas; expiries, the end of retention and the delays ahead) must fit in a datetime.
+        self.earliest = _FIRST + _DAY
+        try:
+            self.latest = _LAST - (
+                max(INVITE_LIFETIME, ENABLE_ALL_FEATURES_LIFETIME)
+                + RETENTION
+                + limits.create_account_delay
+                + limits.created_account_wait
+                + _DAY
+            )
+        except OverflowError:  # delays longer than the calendar: no reading works
+            self.latest = _FIRST
         #: The earliest time some work completes with time (see ``settle``); None: none is waiting.
         self._due: dt.datetime | None = None
         self._seq = 0
 
     def settle(self, now: dt.datetime) -> None:
         """Bring the work that completes with time up to ``now``. Run before every call and every
-        look at the world; costs one comparison until something is due."""
+        look at the world; costs one comparison until something is due. Nothing runs in the
+        background (behaviour.md, "Time")."""
         if self._due is None or now < self._due:
             return
         self._due = None
@@ -114,17 +147,49 @@ class World:
     def end(self, handshake: Handshake, state: str, now: dt.datetime) -> None:
         """Put a handshake into the terminal ``state`` as of ``now``, noting the change."""
         before = handshake.state(now)
-        if handshake.stored_state in LIVE_STATES:
-            self._no_longer_live([handshake])
-            self.expiring.remove(handshake)
+        was_live = handshake.stored_state in LIVE_STATES
+        if was_live:
+            self._no_longer_live(handshake)
         handshake.stored_state = state
         handshake.ended_at = now
-        self.ended.add(handshake)
         if state == ACCEPTED:
             _sorted(self.accepted, (handshake.org_id, handshake.action)).add(handshake)
-        self.wake(now + RETENTION)
         if before != state:
             self.changes.append(Change(handshake.id, before, state))
+        if was_live and now + RETENTION < handshake.expires_at:
+            # Its timer (at its expiry) would come after its retention ends: only when the clock
+            # went back further than the lifetime before the answer.
+            self.schedule(handshake, now + RETENTION)
+
+    def expire(self, handshake: Handshake) -> None:
+        """The world has reached a live handshake's expiry: it is EXPIRED for good, since then. Not a
+        change any call made (time did it), so not noted."""
+        self._no_longer_live(handshake)
+        handshake.expired_from = handshake.stored_state
+        handshake.stored_state = EXPIRED
+        handshake.ended_at = handshake.expires_at
+
+    def schedule(self, handshake: Handshake, at: dt.datetime) -> None:
+        """Something is due for ``handshake`` at ``at`` (see ``handshake_timers``)."""
+        heapq.heappush(self.handshake_timers, (at, handshake.id))
+        self.wake(at)
+
+    def schedule_transfer(self, transfer: ResponsibilityTransfer, at: dt.datetime) -> None:
+        """``transfer`` may leave the API at ``at`` (see ``transfer_timers``)."""
+        heapq.heappush(self.transfer_timers, (at, transfer.id))
+        self.wake(at)
+
+    def set_state(self, account: Account, state: str) -> None:
+        """Put an account into another ``State``, noting the change."""
+        before = account.state
+        account.state = state
+        if before != state:
+            self.changes.append(Change(account.id, before, state))
+
+    def note(self, record_id: str, before: str, after: str) -> None:
+        """Note a transition of a record other than a handshake (a transfer's status)."""
+        if before != after:
+            self.changes.append(Change(record_id, before, after))
 
     def take_changes(self) -> tuple[Change, ...]:
         """The changes noted since the last call of this, oldest first; forgets them."""
@@ -137,7 +202,8 @@ class World:
     # -- accounts --------------------------------------------------------------------------
 
     def account(self, account_id: str) -> Account:
-        """The account with this id; a well-formed id that was never created exists implicitly."""
+        """The account with this id; a well-formed id that was never created exists implicitly
+        (behaviour.md, "Who may call what")."""
         found = self.accounts.get(account_id)
         if found is None:
             found = self._add_account(account_id, None, None, implicit=True)
@@ -206,7 +272,8 @@ class World:
 
     def store(self, handshake: Handshake, org: Organization) -> None:
         """Record a new handshake. Every list stays sorted by ``in_list_order``: when the clock moved
-        backwards, a new handshake sorts before older ones (an append while time moves forward)."""
+        backwards, a new handshake sorts before older ones (an append while time moves forward;
+        behaviour.md, "Time")."""
         self.handshakes[handshake.id] = handshake
         action = handshake.action
         self.actions.add(action)
@@ -222,11 +289,7 @@ class World:
             if live is None:
                 live = self.live[org.id, action] = LiveHandshakes()
             live.add(handshake)
-            self.expiring.add(handshake)
-            self.wake(handshake.expires_at + RETENTION)
-        else:  # stored already ended: nothing does this, but it would leave like the others
-            self.ended.add(handshake)
-            self.wake(handshake.leaves_api_at())
+        self.schedule(handshake, handshake.expires_at)
 
     def live_sent(self, org_id: str) -> list[Handshake]:
         """Every handshake ``org_id`` sent that is live as stored (REQUESTED or OPEN), in list order."""
@@ -248,49 +311,62 @@ class World:
                     found.append(items)
         return found
 
-    def next_departure(self) -> dt.datetime | None:
-        """When the next handshake leaves the API (None: none will until one is sent or ends)."""
-        expiring, ended = self.expiring.first(), self.ended.first()
-        times = [h.retained_since() for h in (expiring, ended) if h is not None]
-        return min(times) + RETENTION if times else None
+    def purge(self, handshake: Handshake) -> None:
+        """The world has reached the end of a terminal handshake's retention period: no response shows
+        it again, and the world forgets it (out of ``handshakes`` and every index; behaviour.md,
+        "Purged handshakes"). Whoever still holds the record (the call log, a transfer) keeps it,
+        marked ``purged``. Not a change any call made, so not noted."""
+        assert handshake.stored_state not in LIVE_STATES  # expired first
+        handshake.purged = True
+        del self.handshakes[handshake.id]
+        org_id, action = handshake.org_id, handshake.action
+        org = self.organizations.get(org_id)
+        if org is not None:  # a deleted organization's list went with it
+            org.handshakes.remove(handshake)
+        _drop(self.sent_by_action, (org_id, action), handshake)
+        to = recipient(handshake)
+        received = self.received.get(action)
+        if to is not None and received is not None:
+            _remove(received, to, handshake)
+            if not received:
+                del self.received[action]
+        if handshake.parent_id is not None:
+            _remove(self.children, handshake.parent_id, handshake)
+        if handshake.stored_state == ACCEPTED:
+            _drop(self.accepted, (org_id, action), handshake)
 
-    def forget(self, gone: list[Handshake]) -> None:
-        """Take handshakes that left the API out of the world and out of every index (but ``expiring``
-        and ``ended``, which ``retention`` took them from)."""
-        expired: list[Handshake] = []
-        for handshake in gone:
-            del self.handshakes[handshake.id]
-            org_id, action = handshake.org_id, handshake.action
-            org = self.organizations.get(org_id)
-            if org is not None:  # a deleted organization's list went with it
-                org.handshakes.remove(handshake)
-            _drop(self.sent_by_action, (org_id, action), handshake)
-            to = recipient(handshake)
-            received = self.received.get(action)
-            if to is not None and received is not None:
-                _remove(received, to, handshake)
-                if not received:
-                    del self.received[action]
-            if handshake.parent_id is not None:
-                _remove(self.children, handshake.parent_id, handshake)
-            if handshake.stored_state == ACCEPTED:
-                _drop(self.accepted, (org_id, action), handshake)
-            elif handshake.stored_state in LIVE_STATES:
-                expired.append(handshake)
-        self._no_longer_live(expired)
+    def _no_longer_live(self, handshake: Handshake) -> None:
+        key = (handshake.org_id, handshake.action)
+        live = self.live[key]
+        live.discard(handshake)
+        if not live.by_expiry:
+            del self.live[key]
 
-    def _no_longer_live(self, handshakes: list[Handshake]) -> None:
-        for handshake in handshakes:
-            key = (handshake.org_id, handshake.action)
-            live = self.live[key]
-            live.discard(handshake)
-            if not live.by_expiry:
-                del self.live[key]
+    # -- responsibility transfers ----------------------------------------------------------
+
+    def store_transfer(self, transfer: ResponsibilityTransfer) -> None:
+        """Record a new transfer in both organizations' lists, kept sorted by ``order_key``, and
+        among the invitations each side has open."""
+        self.transfers[transfer.id] = transfer
+        insort(self.inbound_transfers.setdefault(transfer.inviter_org_id, []), transfer, key=_transfer_order)
+        insort(self.outbound_transfers.setdefault(transfer.source_org_id, []), transfer, key=_transfer_order)
+        standing = self.transfer_standing
+        insort(standing.setdefault(transfer.inviter_org_id, TransferStanding()).sent, transfer, key=_transfer_expiry)
+        insort(standing.setdefault(transfer.source_org_id, TransferStanding()).received, transfer, key=_transfer_expiry)
+        self.schedule_transfer(transfer, transfer.expires_at + RETENTION)
+
+    def transfers_of(self, org_id: str) -> TransferStanding:
+        """What the organization's billing transfers stand at. Asking changes nothing: an organization
+        that never had a transfer gets an empty standing of its own, not kept (every organization a
+        transfer changes has had one since it was stored)."""
+        found = self.transfer_standing.get(org_id)
+        return found if found is not None else TransferStanding()
 
 
 class LiveHandshakes:
     """The handshakes one organization sent with one action that are live as stored (REQUESTED or
-    OPEN): live, or past their expiry (EXPIRED is derived from the clock) and not purged yet."""
+    OPEN): live, or past their expiry (EXPIRED is derived from the clock) until the world is settled
+    past it (``World.expire``)."""
 
     __slots__ = ("by_expiry", "by_recipient", "unaddressed")
 
@@ -342,9 +418,8 @@ def recipient(handshake: Handshake) -> str | None:
     return handshake.recipient_account_id or handshake.recipient_email
 
 
-#: The keys of lists by expiry and by the time handshakes ended (unique: seq breaks ties).
+#: The key of lists by expiry (unique: seq breaks ties).
 by_expiry: Callable[[Handshake], tuple[dt.datetime, int]] = operator.attrgetter("expires_at", "seq")
-by_end: Callable[[Handshake], tuple[dt.datetime, int]] = operator.attrgetter("ended_at", "seq")
 _expiry: Callable[[Handshake], dt.datetime] = operator.attrgetter("expires_at")
 
 
@@ -377,3 +452,32 @@ def _remove(index: dict[str, list[Handshake]], key: str, handshake: Handshake) -
     del items[position]
     if not items:
         del index[key]
+@dataclass(eq=False)
+class TransferStanding:
+    """One organization's billing transfers as the rules ask about them, so that no rule walks the
+    organization's whole history (behaviour.md, "Billing transfers")."""
+
+    #: Invitations it sent and received that nobody answered, by expiry (expired ones included until
+    #: answered: they are skipped by their status).
+    sent: list[ResponsibilityTransfer] = field(default_factory=list)
+    received: list[ResponsibilityTransfer] = field(default_factory=list)
+    #: Its accepted transfers as the payer, by id, and the accepted transfer that pays for it.
+    paying_for: dict[str, ResponsibilityTransfer] = field(default_factory=dict)
+    paid_by: ResponsibilityTransfer | None = None
+    #: The accepted transfers that end at it, directly or through chains.
+    paid_through: int = 0
+    #: The latest end date of its withdrawn transfers, either side.
+    withdrawn_until: dt.datetime | None = None
+
+
+_FIRST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LAST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+_DAY = dt.timedelta(days=1)
+
+
+def _transfer_order(transfer: ResponsibilityTransfer) -> str:
+    return transfer.order_key
+
+
+def _transfer_expiry(transfer: ResponsibilityTransfer) -> tuple[dt.datetime, str]:
+    return transfer.expires_at, transfer.order_key

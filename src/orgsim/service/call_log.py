@@ -3,7 +3,8 @@
 A record holds the params mapping exactly as the service decoded it (not a copy: treat it as
 read-only), the output as its handler returned it (see ``render``: handshakes are kept as their record
 and the state shown, everything else as it was shown), the error, and the transitions the call made
-as the domain noted them. ``output`` is rebuilt, as a fresh copy, each time it is read.
+as the domain noted them. ``output`` is rebuilt, as a fresh copy, each time it is read. Which calls
+are recorded: (behaviour.md, "The call log").
 """
 
 from __future__ import annotations
@@ -95,6 +96,22 @@ class RecordedCall(NamedTuple):
         if self.stored_output is not None:
             _collect(self.stored_output, found)
         return found
+    @property
+    def transfer_id(self) -> str | None:
+        """The billing transfer the call named or returned, or whose invitation it named or returned."""
+        named = self.params.get("Id")
+        if isinstance(named, str) and named.startswith("rt-"):
+            return named
+        stored = self.stored_output or {}
+        shown = stored.get("ResponsibilityTransfer")
+        if isinstance(shown, dict) and isinstance(shown.get("Id"), str):
+            return str(shown["Id"])
+        handshake = self._shown_handshake()
+        if handshake is not None:
+            for resource in handshake[0].resources:
+                if resource.type == "RESPONSIBILITY_TRANSFER":
+                    return resource.value
+        return None
 
     def _shown_handshake(self) -> ShownHandshake | None:
         found = self.stored_output.get("Handshake") if self.stored_output is not None else None

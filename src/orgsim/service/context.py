@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from ..domain.closing import refuse_closed_caller
 from ..domain.model import Account
 from ..domain.store import World
 from .identity import Identities, Identity
@@ -28,7 +29,10 @@ class Call(NamedTuple):
 
     @property
     def caller(self) -> Account:
-        return self.world.account(self.identity.account_id)
+        """The calling account; a closed account is refused whatever it calls."""
+        account = self.world.account(self.identity.account_id)
+        refuse_closed_caller(account)
+        return account
 
 
 Handler = Callable[[Call, Params], Output]

@@ -5,7 +5,8 @@ long it lasts: a number of matching calls, a window of simulated time, both, or 
 The error must be modeled by botocore for each named operation, so that botocore raises the same
 exception class real AWS would cause. Matching calls are answered at ``before-call`` like every
 other simulated answer, so botocore's retry handler never sees them: a fault of ``times=2`` fails
-exactly two calls, including throttling errors botocore would otherwise retry.
+exactly two calls, including throttling errors botocore would otherwise retry (behaviour.md,
+"Fault injection").
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from .botocore_model import api_name, service_model
 _THROTTLED: Final = (
     "AWS Organizations can't complete your request because another request is already in progress. Try again later."
 )
-#: TooManyRequestsException's ``Type``: a free-form string in the model, never seen in public output.
+#: TooManyRequestsException's ``Type``: a free-form string in the model, never seen in public output
+#: (behaviour.md, "Fault injection").
 DEFAULT_THROTTLING_TYPE: Final = "Throttling"
 _TAG = re.compile(r"<[^>]+>")
 

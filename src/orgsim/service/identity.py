@@ -1,4 +1,5 @@
-"""Who is calling: credentials the simulation issued map to an account, everything else to the default."""
+"""Who is calling: credentials the simulation issued map to an account, everything else to the default
+(behaviour.md, "Identity (STS)")."""
 
 from __future__ import annotations
 
@@ -34,14 +35,19 @@ class Identities:
     def __init__(self, ids: IdGenerator, default_account_id: str) -> None:
         self._ids = ids
         self._issued: dict[str, IssuedCredentials] = {}
+        self._roots: dict[str, IssuedCredentials] = {}
         self.default = root_identity(default_account_id)
 
     def issue_root(self, account_id: str) -> IssuedCredentials:
-        """Long-term keys of the account's root user (what ``Simulation.session`` hands out)."""
-        creds = IssuedCredentials(
-            self._ids.access_key_id("AKIA"), self._ids.secret(), None, root_identity(account_id)
-        )
-        self._issued[creds.access_key_id] = creds
+        """Long-term keys of the account's root user (what ``Simulation.session`` and
+        ``Simulation.credentials`` hand out): one pair per account, the same at every ask."""
+        creds = self._roots.get(account_id)
+        if creds is None:
+            creds = IssuedCredentials(
+                self._ids.access_key_id("AKIA"), self._ids.secret(), None, root_identity(account_id)
+            )
+            self._issued[creds.access_key_id] = creds
+            self._roots[account_id] = creds
         return creds
 
     def issue_role(
@@ -62,6 +68,11 @@ class Identities:
         )
         self._issued[creds.access_key_id] = creds
         return creds
+
+    def issued(self, access_key_id: str) -> IssuedCredentials | None:
+        """The credentials this simulation issued under ``access_key_id`` (secret and session token
+        included, for a transport that verifies signatures), or None when it issued no such key."""
+        return self._issued.get(access_key_id)
 
     def resolve(self, access_key_id: str | None) -> Identity:
         if access_key_id is not None:

@@ -1,7 +1,7 @@
 r"""The service models' patterns are Java regular expressions; this translates them into Python's.
 
 Java's ``\d``, ``\w`` and ``\s`` are ASCII-only, but Unicode-aware in Python's ``re``, which would let a
-value such as twelve Arabic-Indic digits through ``^\d{12}$``. ``\p{L}`` and ``\p{N}`` (letters,
+value such as twelve Arabic-Indic digits through ``^\d{12}$`` (behaviour.md, "Input"). ``\p{L}`` and ``\p{N}`` (letters,
 numbers) have no Python spelling inside a character class, but every pattern that uses them also
 allows ``_``, so Python's Unicode ``\w`` (letters, numbers and ``_``) stands for them. ``\p{Z}`` is the
 Unicode separators. ``[\s\S]`` (anything) means the same in both.

@@ -1,4 +1,5 @@
-"""Opaque, tamper-evident NextToken values and pages that cost the same however long the list."""
+"""Opaque, tamper-evident NextToken values and pages that cost the same however long the list
+(behaviour.md, "Lists")."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..domain.sorted_list import SortedList
 T = TypeVar("T")
 S = TypeVar("S")
 
+#: Items on a page when the request sets no MaxResults: the model's maximum (behaviour.md, "Lists").
 DEFAULT_PAGE_SIZE = 20
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
 
@@ -105,6 +107,16 @@ class PageRequest(NamedTuple):
         see ``page``. ``position`` writes an item's place in the list as the token carries it."""
         shown, more = page(sources, key, self.limit, show)
         return shown, None if not more else tokens.mint(self.scope, position(shown[-1][0]))
+
+    def take(self, tokens: Tokens, items: Iterator[T], position: Callable[[T], str]) -> tuple[list[T], str | None]:
+        """The page from ``items``, which start right after the request's position (an index gives
+        them from there), and the NextToken to send (None when nothing is left)."""
+        kept: list[T] = []
+        for item in items:
+            if len(kept) == self.limit:
+                return kept, tokens.mint(self.scope, position(kept[-1]))
+            kept.append(item)
+        return kept, None
 
 
 def with_token(output: dict[str, Any], token: str | None) -> dict[str, Any]:

@@ -13,7 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..domain.model import ALL, Account, Handshake, Organization, Resource
+from ..domain import tree
+from ..domain.model import (
+    ALL,
+    ORGANIZATIONAL_UNIT,
+    ROOT,
+    STATUS_OF,
+    Account,
+    Handshake,
+    Organization,
+    OrganizationalUnit,
+    Resource,
+    ResponsibilityTransfer,
+)
 from ..domain.store import World
 from .botocore_model import member_names
 from .context import Output
@@ -125,12 +137,65 @@ def account(a: Account, org: Organization) -> dict[str, Any]:
         "Arn": account_arn(org, a.id),
         "Email": a.email,
         "Name": a.name,
-        "Status": "ACTIVE",
-        "State": "ACTIVE",
-        "Paths": [f"{org.id}/{org.root_id}/{a.id}/"],
+        "Status": STATUS_OF[a.state],
+        "State": a.state,
+        "Paths": [tree.account_path(org, a)],
         "JoinedMethod": a.joined_method,
         "JoinedTimestamp": a.joined_at,
     }
     # Older botocore models lack State and Paths: answer with what the installed model knows.
     known = member_names("organizations", "Account")
     return {k: v for k, v in full.items() if k in known}
+
+
+def root(org: Organization) -> dict[str, Any]:
+    r = org.root
+    return {
+        "Id": r.id,
+        "Arn": r.arn,
+        "Name": r.name,
+        "PolicyTypes": [{"Type": kind, "Status": status} for kind, status in r.policy_types.items()],
+    }
+
+
+def organizational_unit(ou: OrganizationalUnit) -> dict[str, Any]:
+    out = {"Id": ou.id, "Arn": ou.arn, "Name": ou.name}
+    # Older botocore models lack Path.
+    if "Path" in member_names("organizations", "OrganizationalUnit"):
+        out["Path"] = ou.path
+    return out
+
+
+def parent(p: tree.Parent) -> dict[str, Any]:
+    return {"Id": p.id, "Type": ORGANIZATIONAL_UNIT if isinstance(p, OrganizationalUnit) else ROOT}
+
+
+def tags(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in pairs]
+def transfer(t: ResponsibilityTransfer, status: str, side: str, world: World) -> dict[str, Any]:
+    """The transfer as ``side`` (``inbound``: the inviter, ``outbound``: the source) sees it in
+    ``status``: with its own account, organization and direction in the ARN, and the name only for
+    the inviter (behaviour.md, "Billing transfers")."""
+    if side == "inbound":
+        viewer_account, viewer_org = t.inviter_account_id, t.inviter_org_id
+    else:
+        viewer_account, viewer_org = t.source_account_id, t.source_org_id
+    out: dict[str, Any] = {
+        "Arn": f"arn:aws:organizations::{viewer_account}:transfer/{viewer_org}/{t.type.lower()}/{side}/{t.id}"
+    }
+    if side == "inbound":
+        out["Name"] = t.name
+    out["Id"] = t.id
+    out["Type"] = t.type
+    out["Status"] = status
+    out["Source"] = _participant(world, t.source_account_id)
+    out["Target"] = _participant(world, t.inviter_account_id)
+    out["StartTimestamp"] = t.start
+    if t.end is not None:
+        out["EndTimestamp"] = t.end
+    out["ActiveHandshakeId"] = t.handshake.id
+    return out
+
+
+def _participant(world: World, account_id: str) -> dict[str, Any]:
+    return {"ManagementAccountId": account_id, "ManagementAccountEmail": world.accounts[account_id].email}

@@ -10,8 +10,12 @@ import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
+import botocore
+from botocore import xform_name
+
 from .context import Handler
-from .operations import accounts, handshakes, organizations, sts
+from .botocore_model import has_operation
+from .operations import accounts, handshakes, organizations, sts, tags, transfers, tree
 from .validation import Check, validator
 
 HANDLERS: Mapping[str, Mapping[str, Handler]] = {
@@ -34,11 +38,47 @@ HANDLERS: Mapping[str, Mapping[str, Handler]] = {
         "CreateAccount": accounts.create_account,
         "DescribeCreateAccountStatus": accounts.describe_create_account_status,
         "ListCreateAccountStatus": accounts.list_create_account_status,
+        "CloseAccount": accounts.close_account,
+        "ListRoots": tree.list_roots,
+        "CreateOrganizationalUnit": tree.create_organizational_unit,
+        "UpdateOrganizationalUnit": tree.update_organizational_unit,
+        "DeleteOrganizationalUnit": tree.delete_organizational_unit,
+        "DescribeOrganizationalUnit": tree.describe_organizational_unit,
+        "ListOrganizationalUnitsForParent": tree.list_organizational_units_for_parent,
+        "ListChildren": tree.list_children,
+        "ListParents": tree.list_parents,
+        "ListAccountsForParent": tree.list_accounts_for_parent,
+        "MoveAccount": tree.move_account,
+        "TagResource": tags.tag_resource,
+        "UntagResource": tags.untag_resource,
+        "ListTagsForResource": tags.list_tags_for_resource,
+        # Simulated where the installed botocore's model has them (see NEWER_OPERATIONS).
+        "InviteOrganizationToTransferResponsibility": transfers.invite_organization,
+        "DescribeResponsibilityTransfer": transfers.describe,
+        "ListInboundResponsibilityTransfers": transfers.list_inbound,
+        "ListOutboundResponsibilityTransfers": transfers.list_outbound,
+        "TerminateResponsibilityTransfer": transfers.terminate,
+        "UpdateResponsibilityTransfer": transfers.update,
     },
     "sts": {
         "GetCallerIdentity": sts.get_caller_identity,
         "AssumeRole": sts.assume_role,
+        "AssumeRoleWithWebIdentity": sts.assume_role_with_web_identity,
     },
+}
+
+#: Operations of ``HANDLERS`` that only newer botocore models have, with the first botocore release
+#: whose model has them. orgsim answers them only where the installed model has them.
+NEWER_OPERATIONS: Mapping[str, str] = {
+    operation: "1.41.1"
+    for operation in (
+        "InviteOrganizationToTransferResponsibility",
+        "DescribeResponsibilityTransfer",
+        "ListInboundResponsibilityTransfers",
+        "ListOutboundResponsibilityTransfers",
+        "TerminateResponsibilityTransfer",
+        "UpdateResponsibilityTransfer",
+    )
 }
 
 
@@ -55,11 +95,25 @@ class Route(NamedTuple):
 def route(service: str, operation: str) -> Route | None:
     """The route for ``operation`` of ``service``, or None when orgsim does not simulate it."""
     handler = HANDLERS.get(service, {}).get(operation)
-    if handler is None:
+    if handler is None or not has_operation(service, operation):
         return None
     return Route(service, operation, handler, validator(service, operation))
 
 
 def simulated() -> dict[str, tuple[str, ...]]:
-    """The operations orgsim simulates, by service."""
-    return {service: tuple(operations) for service, operations in HANDLERS.items()}
+    """The operations orgsim simulates with the installed botocore, by service."""
+    return {
+        service: tuple(op for op in operations if has_operation(service, op)) for service, operations in HANDLERS.items()
+    }
+
+
+def missing_from_model(name: str) -> str | None:
+    """Why an operation orgsim simulates cannot be used with the installed botocore (its model lacks
+    it), for ``name`` as the API or boto3 names it; None when it can, or is not one of them."""
+    for operation, first in NEWER_OPERATIONS.items():
+        if name in (operation, xform_name(operation)) and not has_operation("organizations", operation):
+            return (
+                f"{operation} needs botocore {first} or newer: the installed botocore {botocore.__version__} "
+                "has no such operation in its model"
+            )
+    return None

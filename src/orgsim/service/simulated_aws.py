@@ -1,6 +1,6 @@
 """The service facade: the simulated AWS behind one simulation, answering one call at a time.
 
-Every transport (botocore's hooks, and later others) turns a request into a route, the decoded
+Every transport (botocore's hooks, the HTTP server) turns a request into a route, the decoded
 parameters and the caller's access key id, and hands them to ``SimulatedAWS.answer``.
 """
 
@@ -16,6 +16,7 @@ from ..domain.errors import Rejected
 from ..domain.ids import IdGenerator
 from ..domain.limits import Limits
 from ..domain.store import World
+from ..exceptions import ClockOutOfRange
 from .call_log import CallLog, RecordedCall
 from .context import Call, Output, Params
 from .faults import Faults
@@ -53,9 +54,14 @@ class SimulatedAWS:
         self.last_seen: dt.datetime | None = None
 
     def now(self) -> dt.datetime:
-        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps)."""
+        """The simulated clock, to the millisecond (the wire carries milliseconds; so do our timestamps;
+        behaviour.md, "Time"). ``ClockOutOfRange`` when it reads a time the world cannot work with."""
         now = self.clock()
-        return now - _MICROSECONDS[now.microsecond % 1000]
+        now -= _MICROSECONDS[now.microsecond % 1000]
+        world = self.world
+        if not world.earliest <= now <= world.latest:
+            raise ClockOutOfRange(now, world.earliest, world.latest)
+        return now
 
     def observe(self) -> dt.datetime:
         """The simulated time for a look at the world from outside a call (snapshots, seeding), with
@@ -70,7 +76,10 @@ class SimulatedAWS:
         with self.lock:
             now = self.clock()
             now -= _MICROSECONDS[now.microsecond % 1000]  # self.now(), one call less on every call
-            self.world.settle(now)
+            world = self.world
+            if not world.earliest <= now <= world.latest:
+                raise ClockOutOfRange(now, world.earliest, world.latest)
+            world.settle(now)
             self.last_seen = now
             request_id = self.ids.request_id()
             identity = self.identities.resolve(access_key_id)
@@ -101,6 +110,31 @@ class SimulatedAWS:
             )
             self.calls.record(record)
             return (None if output is None else render(output)), record
+
+    def refuse(self, route: Route, params: Params, access_key_id: str | None, error: Rejected) -> RecordedCall:
+        """Record a call its transport refused before the service could judge it (a signature that
+        does not match, a body that does not decode): logged like any other call, with the error the
+        caller received, as the account the request claimed to come from. No fault answers it."""
+        with self.lock:
+            now = self.now()
+            self.world.settle(now)
+            self.last_seen = now
+            identity = self.identities.resolve(access_key_id)
+            record = RecordedCall(
+                now,
+                route.service,
+                route.operation,
+                identity.account_id,
+                identity.arn,
+                params,
+                None,
+                error,
+                self.ids.request_id(),
+                False,
+                self.world.take_changes(),
+            )
+            self.calls.record(record)
+            return record
 
 
 #: The sub-millisecond parts a time can have, to take away (``replace`` with keywords costs ten times more).

@@ -24,7 +24,7 @@ class SimulatedResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no
 
     url = None
     raw = None
-    _content = None
+    _content: bytes | None = None
 
     def __init__(self, status_code: int, headers: dict[str, str]) -> None:
         self.status_code = status_code
@@ -42,20 +42,20 @@ class SimulatedResponse(AWSResponse):  # type: ignore[misc]  # botocore ships no
         self._headers = value
 
 
-def to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSResponse, dict[str, Any]]:
+def to_botocore(
+    outcome: Outcome, service_model: ServiceModel, response: type[SimulatedResponse] = SimulatedResponse
+) -> tuple[AWSResponse, dict[str, Any]]:
+    """``outcome`` as a ``before-call`` handler returns it; ``response`` is the HTTP response's class
+    (aiobotocore's clients want an awaitable body)."""
     output, record = outcome
     protocol = service_model.protocol
     headers = {"x-amzn-requestid": record.request_id, "content-type": _CONTENT_TYPE[protocol]}
     error = record.error
     if error is None:
         assert output is not None
-        output["ResponseMetadata"] = {
-            "RequestId": record.request_id,
-            "HTTPStatusCode": 200,
-            "HTTPHeaders": dict(headers),
-            "RetryAttempts": 0,
-        }
-        return SimulatedResponse(200, headers), output
+        output["ResponseMetadata"] = _metadata(record.request_id, 200, headers)
+        return response(200, headers), output
+    # 400 for every error but ServiceException (behaviour.md, "Input").
     status = 500 if error.code == "ServiceException" else 400
     parsed: dict[str, Any] = {
         "Error": {"Code": error.code, "Message": error.message},
@@ -70,7 +70,7 @@ def to_botocore(outcome: Outcome, service_model: ServiceModel) -> tuple[AWSRespo
         parsed["Reason"] = error.reason
     if error.members:
         parsed.update((k, v) for k, v in error.members.items() if k in members)
-    return SimulatedResponse(status, headers), parsed
+    return response(status, headers), parsed
 
 
 def _metadata(request_id: str, status: int, headers: dict[str, str]) -> dict[str, Any]:

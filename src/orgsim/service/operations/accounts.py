@@ -1,10 +1,10 @@
-"""Accounts of an organization: listing, describing, leaving and removing, and CreateAccount."""
+"""Accounts of an organization: listing, describing, leaving and removing, CreateAccount and CloseAccount."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...domain import account_creation, membership
+from ...domain import account_creation, closing, membership
 from ...domain.model import IN_PROGRESS, Account, AccountRequest
 from .. import inputs, render
 from ..context import Call, Output, Params
@@ -16,7 +16,7 @@ def list_accounts(call: Call, params: Params) -> Output:
     world = call.world
     org = membership.managed_by(world, call.caller)
     # In the order accounts joined; a position is the join sequence, so a member leaving
-    # between two pages does not make the next page skip anyone.
+    # between two pages does not make the next page skip anyone (behaviour.md, "Lists").
     members = list(membership.member_accounts(world, org))
     shown, token = request.page(call.tokens, [request.rest(members, _joined)], _joined, _joined, lambda a: a)
     return with_token({"Accounts": [render.account(a, org) for a, _ in shown]}, token)
@@ -37,9 +37,14 @@ def remove_account(call: Call, params: Params) -> Output:
     return {}
 
 
+def close_account(call: Call, params: Params) -> Output:
+    closing.close_account(call.world, call.caller, params["AccountId"], call.now)
+    return {}
+
+
 def create_account(call: Call, params: Params) -> Output:
     # RoleName and IamUserAccessToBilling are checked against the model and have no effect:
-    # IAM is not simulated.
+    # IAM is not simulated (behaviour.md, "Created accounts").
     request = account_creation.request_account(
         call.world, call.caller, params["Email"], params["AccountName"], inputs.tags(params), call.now
     )
@@ -52,7 +57,7 @@ def describe_create_account_status(call: Call, params: Params) -> Output:
 
 
 def list_create_account_status(call: Call, params: Params) -> Output:
-    # An empty States list filters nothing, like an absent one.
+    # An empty States list filters nothing, like an absent one (behaviour.md, "Created accounts").
     states = frozenset(params.get("States") or ())
     scope = f"ListCreateAccountStatus:{call.identity.account_id}:{','.join(sorted(states))}"
     request = PageRequest.read(call.tokens, params, scope)

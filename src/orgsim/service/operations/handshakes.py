@@ -74,7 +74,8 @@ def list_handshakes_for_organization(call: Call, params: Params) -> Output:
 
 class _Listing:
     """A ListHandshakesFor* request with its input validated: the filter and the page. Each filter
-    has its own index, so the lists it pages through hold only what the filter selects."""
+    has its own index, so the lists it pages through hold only what the filter selects (behaviour.md,
+    "Lists"). Both checked before the caller's role, as input."""
 
     def __init__(self, call: Call, params: Params) -> None:
         selector = params.get("Filter") or {}
