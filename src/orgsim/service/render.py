@@ -42,26 +42,20 @@ def shown(handshake: Handshake, now: dt.datetime) -> ShownHandshake:
 
 def render(output: Output) -> dict[str, Any]:
     """The response structure of ``output``, every dict and list in it new: changing a response never
-    changes the call log, nor the reverse. Only containers cost a call, so a long list of accounts
-    costs one per account; a handshake costs one, however deep its resources."""
-    out = {}
-    for key, item in output.items():
-        out[key] = handshake(*item) if isinstance(item, tuple) else _copied(item) if isinstance(item, _CONTAINERS) else item
-    return out
+    changes the call log, nor the reverse."""
+    return _copied(output)  # type: ignore[no-any-return]
 
 
 def _copied(value: Any) -> Any:
-    """A new structure for ``value`` (see ``render``): containers copied, handshake pairs built,
-    scalars kept (they are immutable)."""
+    """A new structure for ``value``: containers copied, handshake pairs built, scalars kept (they are
+    immutable). Only containers cost a call, so a long list of accounts costs one per account."""
     if isinstance(value, dict):
-        return render(value)
+        return {key: _copied(item) if isinstance(item, _CONTAINERS) else item for key, item in value.items()}
     if isinstance(value, list):
-        out = []
-        for item in value:
-            out.append(
-                handshake(*item) if isinstance(item, tuple) else _copied(item) if isinstance(item, _CONTAINERS) else item
-            )
-        return out
+        return [
+            handshake(*item) if isinstance(item, tuple) else _copied(item) if isinstance(item, _CONTAINERS) else item
+            for item in value
+        ]
     if isinstance(value, tuple):
         return handshake(*value)
     return value
@@ -75,20 +69,6 @@ def handshake(h: Handshake, state: str) -> dict[str, Any]:
     parties = []
     for p in h.parties:
         parties.append({"Id": p.id, "Type": p.type})
-    # Two levels in loops (an ORGANIZATION resource has its details below it); a list shows many
-    # handshakes, and a call per resource tree would cost more than the rest of the handshake.
-    resources = []
-    for r in h.resources:
-        if r.children:
-            below = []
-            for c in r.children:
-                if c.children:
-                    below.append({"Value": c.value, "Type": c.type, "Resources": _resources(c.children)})
-                else:
-                    below.append({"Value": c.value, "Type": c.type})
-            resources.append({"Value": r.value, "Type": r.type, "Resources": below})
-        else:
-            resources.append({"Value": r.value, "Type": r.type})
     return {
         "Id": h.id,
         "Arn": h.arn,
@@ -97,12 +77,11 @@ def handshake(h: Handshake, state: str) -> dict[str, Any]:
         "RequestedTimestamp": h.requested_at,
         "ExpirationTimestamp": h.expires_at,
         "Action": h.action,
-        "Resources": resources,
+        "Resources": _resources(h.resources),
     }
 
 
 def _resources(resources: tuple[Resource, ...]) -> list[dict[str, Any]]:
-    """Resource trees below the second level (the model allows them; orgsim sends none)."""
     out = []
     for r in resources:
         if r.children:

@@ -106,7 +106,7 @@ class SimulatedAWS:
                 error,
                 request_id,
                 injected,
-                self.world.take_changes() if self.world.changes else (),
+                self.world.take_changes(),
             )
             self.calls.record(record)
             return (None if output is None else render(output)), record
