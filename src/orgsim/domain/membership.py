@@ -97,7 +97,7 @@ def join(world: World, account: Account, org: Organization, method: str, now: dt
     account.joined_method = method
     account.joined_at = now
     account.join_seq = world.next_seq()
-    org.members[account.id] = None
+    org.members.add(account.id, account.join_seq)
     tree.place(world, account, org.root)
 
 
@@ -105,7 +105,7 @@ def part(world: World, account: Account, org: Organization) -> None:
     """Take ``account`` out of ``org`` and its root or OU: it is standalone again and its tags are gone
     (behaviour.md, "Tags")."""
     tree.unplace(org, account)
-    del org.members[account.id]
+    org.members.remove(account.id)
     account.org_id = None
     account.joined_method = None
     account.joined_at = None

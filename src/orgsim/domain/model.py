@@ -167,8 +167,9 @@ class Organization:
     feature_set: str
     management_account_id: str
     root: Root
-    #: Member account ids (the management account included) in the order they joined.
-    members: dict[str, None] = field(default_factory=dict)
+    #: Member account ids (the management account included) in the order they joined, each with its
+    #: ``join_seq``: a page of ListAccounts reads only its page (behaviour.md, "Lists").
+    members: OrderedIds = field(default_factory=OrderedIds)
     #: Every OU, by id, in creation order.
     organizational_units: dict[str, OrganizationalUnit] = field(default_factory=dict)
     #: Members in PENDING_CLOSURE, and when each CloseAccount was accepted (in time order).
