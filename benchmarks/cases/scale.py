@@ -1,4 +1,5 @@
-"""Costs as worlds grow: each curve measures one call in worlds of 100, 1,000 and 10,000 handshakes.
+"""Costs as worlds grow: each curve measures one call in worlds of 100, 1,000 and 10,000 handshakes
+(or member accounts, for the tree's curves).
 
 A curve is a name, a ``build(size)`` that makes (untimed) a world of that size in a simulation of its
 own and returns the ``Probe`` to time in it, and a target for the largest size over the smallest. The
@@ -177,6 +178,51 @@ def account_filter_matching_nothing(size: int) -> Probe:
     return Probe(sim, call)
 
 
+def organization_of(size: int) -> tuple[orgsim.Simulation, Any, str]:
+    """An organization of ``size`` member accounts besides its management account, all in its root,
+    seeded; and its root's id."""
+    sim = orgsim.simulate(clock=orgsim.ManualClock(START), seed=f"members-{size}", **BIG).start()
+    sim.seed_organization(MANAGEMENT, members=size)
+    client = sim.session(MANAGEMENT).client("organizations")
+    return sim, client, client.list_roots()["Roots"][0]["Id"]
+
+
+def accounts_first_page(size: int) -> Probe:
+    sim, client, _ = organization_of(size)
+    return Probe(sim, lambda: client.list_accounts())
+
+
+def accounts_middle_page(size: int) -> Probe:
+    sim, client, _ = organization_of(size)
+    token = middle_token(lambda **kw: client.list_accounts(**kw), size)
+    return Probe(sim, lambda: client.list_accounts(NextToken=token))
+
+
+def children_middle_page(size: int) -> Probe:
+    sim, client, root_id = organization_of(size)
+
+    def list_page(**kwargs: Any) -> Any:
+        return client.list_children(ParentId=root_id, ChildType="ACCOUNT", **kwargs)
+
+    token = middle_token(list_page, size)
+    return Probe(sim, lambda: list_page(NextToken=token))
+
+
+def move_account(size: int) -> Probe:
+    """One account of the middle of the root moves to an OU and back, one move per call."""
+    sim, client, root_id = organization_of(size)
+    ou = client.create_organizational_unit(ParentId=root_id, Name="Moved")["OrganizationalUnit"]["Id"]
+    token = middle_token(lambda **kw: client.list_accounts(**kw), size)
+    moving = client.list_accounts(NextToken=token, MaxResults=1)["Accounts"][0]["Id"]
+    where = [root_id, ou]
+
+    def call() -> None:
+        client.move_account(AccountId=moving, SourceParentId=where[0], DestinationParentId=where[1])
+        where.reverse()
+
+    return Probe(sim, call)
+
+
 CURVES: list[Curve] = [
     Curve("InviteAccountToOrganization, with that many open invitations", invite_with_live),
     Curve("InviteAccountToOrganization, after that many were purged", invite_with_purged),
@@ -187,6 +233,10 @@ CURVES: list[Curve] = [
     Curve("ListHandshakesForAccount, first page (invited by that many organizations)", account_first_page),
     Curve("ListHandshakesForAccount, page in the middle", account_middle_page),
     Curve("ListHandshakesForAccount, a filter that matches nothing", account_filter_matching_nothing),
+    Curve("ListAccounts, first page (that many members)", accounts_first_page),
+    Curve("ListAccounts, page in the middle", accounts_middle_page),
+    Curve("ListChildren (accounts of the root), page in the middle", children_middle_page),
+    Curve("MoveAccount between the root and an OU", move_account),
 ]
 
 #: Seeding 10,000 invitations must take less than this many seconds.
@@ -203,7 +253,9 @@ def measure(settings: Settings) -> list[Section]:
         "rounds of the cost at that size over the cost at the smallest size. Worlds are built with\n"
         "`sim.seed_organization`. Purged: invitations sent 46 days earlier (15 days to expire, 30 more to\n"
         "leave the API). The invitation curves cancel the previous call's invitation, untimed, so that\n"
-        "the number of open ones stays the same."
+        "the number of open ones stays the same. The tree's curves: an organization of that many member\n"
+        "accounts in its root; MoveAccount moves one of them (from the middle of the root's list) to an\n"
+        "OU and back, a move per call."
     )
     sections = [Section("Scale: one call as the world grows", note, rows)]
     sections.append(Section(
