@@ -68,7 +68,7 @@ def seed_organization(
 
     units: dict[str, OrganizationalUnit] = {}
     for path, accounts in placements:
-        ou = _organizational_unit(world, org, management, path, units)
+        ou = _organizational_unit(world, org, management, path, units, now)
         for account_id in _names(world, accounts):
             member = world.accounts.get(account_id)
             if member is None or member.org_id != org.id:
@@ -120,7 +120,12 @@ def _placements(spec: OrganizationalUnits) -> list[tuple[str, int | Iterable[str
 
 
 def _organizational_unit(
-    world: World, org: Organization, management: Account, path: str, units: dict[str, OrganizationalUnit]
+    world: World,
+    org: Organization,
+    management: Account,
+    path: str,
+    units: dict[str, OrganizationalUnit],
+    now: dt.datetime,
 ) -> OrganizationalUnit:
     """The OU at ``path`` (names joined by ``/``), made with every OU on the way that is not there yet."""
     if not isinstance(path, str) or not path.strip("/") or "//" in path.strip("/"):
@@ -134,7 +139,7 @@ def _organizational_unit(
         ou = units.get(key)
         if ou is None:
             try:
-                ou = create_organizational_unit(world, management, parent_id, name, ())
+                ou = create_organizational_unit(world, management, parent_id, name, (), now)
             except Rejected as rejected:
                 raise ValueError(f"cannot create the OU {key}: {rejected}") from None
             units[key] = ou

@@ -49,7 +49,7 @@ from hypothesis import strategies as st
 
 import orgsim
 from orgsim.service.java_regex import java_pattern
-from orgsim.service.routes import HANDLERS, Route
+from orgsim.service.routes import Route, simulated
 from orgsim.service.simulated_aws import SimulatedAWS
 
 ORGSIM_DIR = Path(orgsim.__file__).parent
@@ -115,7 +115,7 @@ def operation_model(service: str, operation: str) -> OperationModel:
     return _session._session.get_service_model(service).operation_model(operation)
 
 
-SIMULATED = [(service, op) for service, ops in sorted(HANDLERS.items()) for op in sorted(ops)]
+SIMULATED = [(service, op) for service, ops in sorted(simulated().items()) for op in sorted(ops)]
 
 
 def member_paths(shape: Shape, prefix: Path_ = ()) -> Iterator[tuple[Path_, Shape]]:

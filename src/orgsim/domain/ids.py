@@ -47,6 +47,13 @@ class IdGenerator:
     def account_id(self) -> str:
         return str(self._rng.randrange(100_000_000_000, 1_000_000_000_000))
 
+    def policy_id(self) -> str:
+        """``p-`` + 8 lowercase letters or digits, the form real policy ids have."""
+        return "p-" + self._pick(_LOWER_ALNUM, 8)
+
+    def resource_policy_id(self) -> str:
+        return "rp-" + self._pick(_LOWER_ALNUM, 8)
+
     def create_account_request_id(self) -> str:
         return "car-" + self._hex(32)
 

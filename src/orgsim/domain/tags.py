@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from . import errors
 from .ids import is_account_id
-from .membership import managed_by
-from .model import Account, Organization
+from .membership import administered_by, authorize
+from .model import Account, Organization, Request
 from .store import World
 
 #: Tags one request may carry: the per-account tag quota (behaviour.md, "Tags").
@@ -72,8 +72,9 @@ def _tags_of(world: World, org: Organization, resource_id: str) -> dict[str, str
 def tag_resource(world: World, caller: Account, resource_id: str, tags: Sequence[tuple[str, str]]) -> None:
     """TagResource: add the tags, replacing the values of keys the resource already has; all or nothing."""
     check_new_tags(tags)
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "TagResource")
     found = _tags_of(world, org, resource_id)
+    authorize(world, org, caller, Request("TagResource", (resource_id,)))
     added = sum(1 for key, _ in tags if key not in found)
     if len(found) + added > MAX_TAGS:
         raise _too_many()
@@ -83,13 +84,14 @@ def tag_resource(world: World, caller: Account, resource_id: str, tags: Sequence
 def untag_resource(world: World, caller: Account, resource_id: str, keys: Sequence[str]) -> None:
     """UntagResource: remove the keys; keys the resource does not have are ignored."""
     check_keys(keys)
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "UntagResource")
     found = _tags_of(world, org, resource_id)
+    authorize(world, org, caller, Request("UntagResource", (resource_id,)))
     for key in keys:
         found.pop(key, None)
 
 
 def list_tags(world: World, caller: Account, resource_id: str) -> list[tuple[str, str]]:
     """ListTagsForResource: the tags in the order they were first set."""
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "ListTagsForResource")
     return list(_tags_of(world, org, resource_id).items())

@@ -1,7 +1,9 @@
 """The operations orgsim answers: one explicit table from (service, API name) to its handler.
 
 A ``Route`` is what the simulated service needs to answer one operation: the handler and the
-operation's input check (built from botocore's model on first use, then kept).
+operation's input check (built from botocore's model on first use, then kept). An operation newer
+than the installed botocore's model (the table lists them all) is simulated only where the model has
+it: ``route`` and ``simulated`` leave it out elsewhere.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .context import Handler
-from .operations import accounts, handshakes, organizations, sts, tags, tree
+from .botocore_model import has_operation
+from .operations import accounts, delegation, handshakes, organizations, policies, sts, tags, tree
 from .validation import Check, validator
 
 HANDLERS: Mapping[str, Mapping[str, Handler]] = {
@@ -48,6 +51,30 @@ HANDLERS: Mapping[str, Mapping[str, Handler]] = {
         "TagResource": tags.tag_resource,
         "UntagResource": tags.untag_resource,
         "ListTagsForResource": tags.list_tags_for_resource,
+        "EnablePolicyType": policies.enable_policy_type,
+        "DisablePolicyType": policies.disable_policy_type,
+        "CreatePolicy": policies.create_policy,
+        "UpdatePolicy": policies.update_policy,
+        "DeletePolicy": policies.delete_policy,
+        "DescribePolicy": policies.describe_policy,
+        "ListPolicies": policies.list_policies,
+        "AttachPolicy": policies.attach_policy,
+        "DetachPolicy": policies.detach_policy,
+        "ListPoliciesForTarget": policies.list_policies_for_target,
+        "ListTargetsForPolicy": policies.list_targets_for_policy,
+        "DescribeEffectivePolicy": policies.describe_effective_policy,
+        "ListAccountsWithInvalidEffectivePolicy": policies.list_accounts_with_invalid_effective_policy,
+        "ListEffectivePolicyValidationErrors": policies.list_effective_policy_validation_errors,
+        "EnableAWSServiceAccess": delegation.enable_aws_service_access,
+        "DisableAWSServiceAccess": delegation.disable_aws_service_access,
+        "ListAWSServiceAccessForOrganization": delegation.list_aws_service_access,
+        "RegisterDelegatedAdministrator": delegation.register_delegated_administrator,
+        "DeregisterDelegatedAdministrator": delegation.deregister_delegated_administrator,
+        "ListDelegatedAdministrators": delegation.list_delegated_administrators,
+        "ListDelegatedServicesForAccount": delegation.list_delegated_services_for_account,
+        "PutResourcePolicy": delegation.put_resource_policy,
+        "DescribeResourcePolicy": delegation.describe_resource_policy,
+        "DeleteResourcePolicy": delegation.delete_resource_policy,
     },
     "sts": {
         "GetCallerIdentity": sts.get_caller_identity,
@@ -70,11 +97,13 @@ class Route(NamedTuple):
 def route(service: str, operation: str) -> Route | None:
     """The route for ``operation`` of ``service``, or None when orgsim does not simulate it."""
     handler = HANDLERS.get(service, {}).get(operation)
-    if handler is None:
+    if handler is None or not has_operation(service, operation):
         return None
     return Route(service, operation, handler, validator(service, operation))
 
 
 def simulated() -> dict[str, tuple[str, ...]]:
-    """The operations orgsim simulates, by service."""
-    return {service: tuple(operations) for service, operations in HANDLERS.items()}
+    """The operations orgsim simulates with the installed botocore, by service."""
+    return {
+        service: tuple(op for op in operations if has_operation(service, op)) for service, operations in HANDLERS.items()
+    }
