@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,12 @@ class Options:
     created_account_wait_days: float = _DEFAULT_LIMITS.created_account_wait_days
     #: Seconds (on the clock) a closed account stays PENDING_CLOSURE before it is CLOSED.
     close_account_delay_seconds: float = _DEFAULT_LIMITS.close_account_delay_seconds
+    #: Service control policies with their quotas before 15 May 2026: 5 per target and 5,120
+    #: characters, instead of 10 and 10,240.
+    legacy_scp_limits: bool = _DEFAULT_LIMITS.legacy_scp_limits
+    #: Service principals that trusted access and delegated administrators accept besides the ones
+    #: orgsim knows (``"reporting.trustedadvisor.amazonaws.com"``, say).
+    extra_service_principals: tuple[str, ...] = _DEFAULT_LIMITS.extra_service_principals
     #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
     #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
     clock: Callable[[], dt.datetime] | None = None
@@ -65,7 +72,9 @@ class Options:
     def limits(self) -> Limits:
         """The domain's quotas and delays, as these options set them (the others at their defaults)."""
         names = self.names()
-        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits) if f.name in names})
+        given = {f.name: getattr(self, f.name) for f in dataclasses.fields(Limits) if f.name in names}
+        given["extra_service_principals"] = tuple(self.extra_service_principals)
+        return Limits(**given)
 
     def check(self) -> None:
         """ValueError for a value no simulation can run with, naming the option."""
@@ -75,7 +84,7 @@ class Options:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
-        for name in ("passthrough", "allow_invites_during_enable_all_features"):
+        for name in ("passthrough", "allow_invites_during_enable_all_features", "legacy_scp_limits"):
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise ValueError(f"{name} must be True or False, not {value!r}")
@@ -83,8 +92,20 @@ class Options:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e9:
                 raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+        principals = self.extra_service_principals
+        if not isinstance(principals, (list, tuple)) or not all(
+            isinstance(p, str) and _SERVICE_PRINCIPAL.fullmatch(p) for p in principals
+        ):
+            raise ValueError(
+                "extra_service_principals must be a list of service principals (1 to 128 letters, digits and "
+                f"+=,.@_-, like 'config.amazonaws.com'), not {principals!r}"
+            )
         if self.clock is not None and not callable(self.clock):
             raise ValueError(f"clock must be a function returning a datetime, not {self.clock!r}")
         limit = self.call_log_limit
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise ValueError(f"call_log_limit must be None or a non-negative integer, not {limit!r}")
+
+
+#: What a service principal looks like (the model's ``ServicePrincipal`` shape).
+_SERVICE_PRINCIPAL = re.compile(r"[\w+=,.@-]{1,128}", re.ASCII)

@@ -298,6 +298,9 @@ def _conditions(world: World, raw: Any) -> tuple[tuple[tuple[str, tuple[str, ...
             if not isinstance(key, str) or key.lower() != _POLICY_TYPE_KEY:
                 unknown = True
                 continue
+            if base not in _OPERATORS:
+                unknown = True
+                continue
             values = _texts(value)
             if values is None:
                 raise _invalid("INVALID_RESOURCE_POLICY_JSON", "A condition's values must be texts.")
@@ -306,10 +309,7 @@ def _conditions(world: World, raw: Any) -> tuple[tuple[tuple[str, tuple[str, ...
                     raise _invalid(
                         "UNSUPPORTED_POLICY_TYPE_IN_RESOURCE_POLICY", "The resource policy names a policy type that doesn't exist."
                     )
-            if base in _OPERATORS:
-                found.append((operator, values))
-            else:
-                unknown = True
+            found.append((operator, values))
     return tuple(found), unknown
 
 
