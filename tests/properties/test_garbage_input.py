@@ -146,6 +146,8 @@ _BY_NAME = {
     "HandshakePartyType": "ACCOUNT",
     "HandshakeId": "h-" + "0" * 32,
     "CreateAccountRequestId": "car-" + "0" * 32,
+    "PolicyId": "p-FullAWSAccess",
+    "RootId": "r-abcd",
 }
 _CANDIDATES = (
     "h-" + "0" * 32,
@@ -329,6 +331,10 @@ def accepts(allowed: set[Answer], answer: Answer) -> bool:
 
 
 
+#: Enums whose values the service refuses with a reason of their own (governance spec G19).
+_ENUM_REASONS = {"PolicyType": "INVALID_ENUM_POLICY_TYPE", "EffectivePolicyType": "INVALID_ENUM_POLICY_TYPE"}
+
+
 def expected(service: str, shape: Shape, received: Any, required: bool, in_list: bool, base: Answer) -> set[Answer]:
     """The acceptable answers for ``received`` (the value as the service decoded it) in ``shape``."""
     query = service == "sts"
@@ -351,7 +357,7 @@ def expected(service: str, shape: Shape, received: Any, required: bool, in_list:
         if high is not None and len(received) > high:
             return {invalid("MAX_LENGTH_EXCEEDED")}
         if getattr(shape, "enum", None) and received not in shape.enum:
-            return {invalid("INVALID_ENUM")}
+            return {invalid(_ENUM_REASONS.get(shape.name, "INVALID_ENUM"))}
         # Patterns and business rules: a reasoned refusal, or the same answer as valid input.
         return {base, Answer("ValidationError") if query else ANY_INVALID}
     if kind in ("integer", "long"):
