@@ -195,6 +195,8 @@ class Organization:
     #: Each root, OU or account with policies attached directly, to their ids in attachment order
     #: (AWS-managed ones included).
     attachments: Mapping[str, tuple[str, ...]] = field(default_factory=_empty, hash=False)
+    #: The same the other way: each attached policy to its targets, in attachment order.
+    targets: Mapping[str, tuple[str, ...]] = field(default_factory=_empty, hash=False)
     #: The service principals with trusted access, each to when it was enabled, in that order.
     enabled_service_principals: Mapping[str, dt.datetime] = field(default_factory=_empty, hash=False)
     #: Each delegated administrator to its services, each to when it was registered for it.
@@ -224,8 +226,8 @@ class Organization:
         return self.attachments.get(target_id, ())
 
     def targets_for(self, policy_id: str) -> tuple[str, ...]:
-        """The roots, OUs and accounts a policy is attached to."""
-        return tuple(target for target, ids in self.attachments.items() if policy_id in ids)
+        """The roots, OUs and accounts a policy is attached to, in attachment order."""
+        return self.targets.get(policy_id, ())
 
     @classmethod
     def of(cls, org: model.Organization) -> Organization:
@@ -241,6 +243,7 @@ class Organization:
             tuple(OrganizationalUnit.of(ou) for ou in org.organizational_units.values()),
             policies=tuple(Policy.of(p) for p in org.policies.values()),
             attachments=MappingProxyType({target: tuple(ids) for target, ids in org.attachments.items()}),
+            targets=MappingProxyType({policy_id: tuple(ids) for policy_id, ids in org.targets.items()}),
             enabled_service_principals=MappingProxyType({p: since.at for p, since in org.service_access.items()}),
             delegated_administrators=MappingProxyType(
                 {
