@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .service.faults import Fault
     from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root
+    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Policy, ResourcePolicy, Root
 
 __all__ = [
     "Account",
@@ -41,8 +41,10 @@ __all__ = [
     "OrganizationalUnit",
     "OrgsimError",
     "Party",
+    "Policy",
     "RealAWSRequestBlocked",
     "RecordedCall",
+    "ResourcePolicy",
     "Root",
     "SeededOrganization",
     "Server",
@@ -75,6 +77,8 @@ _LAZY: dict[str, str] = {
     "Organization": ".snapshots",
     "OrganizationalUnit": ".snapshots",
     "Party": ".snapshots",
+    "Policy": ".snapshots",
+    "ResourcePolicy": ".snapshots",
     "Root": ".snapshots",
 }
 
