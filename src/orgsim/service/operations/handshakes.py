@@ -58,7 +58,7 @@ def list_handshakes_for_account(call: Call, params: Params) -> Output:
 
 def list_handshakes_for_organization(call: Call, params: Params) -> Output:
     listing = _Listing(call, params)
-    org = membership.managed_by(call.world, call.caller)
+    org = membership.administered_by(call.world, call.caller, call.operation)
     return listing.page(call, org.handshakes)
 
 
