@@ -1,4 +1,4 @@
-"""Attaching and detaching policies, and the lists of both sides (governance spec 2.5-2.7, G1, G15-G17)."""
+"""Attaching and detaching policies, and the lists of both sides (behaviour.md, "Attaching policies")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Who may call each operation: the management account, a member, a standalone account, or a
-member registered as a delegated administrator (handshake spec 5, 6; governance spec 4.4).
+member registered as a delegated administrator (behaviour.md, "Who may call what").
 
 One table: operation x caller -> "OK" or the modeled error the service answers with
 (``Code:REASON`` for the errors with a reason). The delegated administrator has no delegation

@@ -1,5 +1,5 @@
 """Delegated administrators: registering, deregistering, the lists, and what a registration changes
-(governance spec 4.1-4.4, 5, G8, G9, G18)."""
+(behaviour.md, "Delegated administrators")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The resource-based delegation policy: Put, Describe and DeleteResourcePolicy, and the calls it
-lets members make (governance spec 4.4, 4.5, G5, G18)."""
+lets members make (behaviour.md, "Delegation policies")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Effective policies: DescribeEffectivePolicy, approximated, and the two validation lists, always
-empty (governance spec 2.8, G20)."""
+empty (behaviour.md, "Effective policies")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What policies, trusted access and registrations do to the operations simulated before them:
-joining, creating OUs and accounts, moving, leaving, closing, deleting (governance spec 5)."""
+joining, creating OUs and accounts, moving, leaving, closing, deleting (behaviour.md, "Attaching policies")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Policies: CreatePolicy, UpdatePolicy, DeletePolicy, DescribePolicy, ListPolicies, and the content
-and quotas of each type (governance spec 0, 2.1-2.4, G1, G10, G11, G13-G15, G19)."""
+and quotas of each type (behaviour.md, "Policies")."""
 
 from __future__ import annotations
 

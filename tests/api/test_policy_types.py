@@ -1,5 +1,5 @@
 """Policy types on the root: EnablePolicyType, DisablePolicyType, and what each does to attachments
-(governance spec 1, G2-G4, G16, G18, G19)."""
+(behaviour.md, "Policy types")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Trusted access: EnableAWSServiceAccess, DisableAWSServiceAccess, ListAWSServiceAccessForOrganization
-(governance spec 3, G6-G8, G18)."""
+(behaviour.md, "Trusted access")."""
 
 from __future__ import annotations
 

@@ -339,7 +339,7 @@ def accepts(allowed: set[Answer], answer: Answer) -> bool:
 
 
 
-#: Enums whose values the service refuses with a reason of their own (governance spec G19).
+#: Enums whose values the service refuses with a reason of their own (behaviour.md, "Input").
 _ENUM_REASONS = {"PolicyType": "INVALID_ENUM_POLICY_TYPE", "EffectivePolicyType": "INVALID_ENUM_POLICY_TYPE"}
 
 

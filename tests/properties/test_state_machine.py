@@ -207,7 +207,7 @@ class OrgMachine(RuleBasedStateMachine):
         self.sim.organizations  # a look at the world settles it  # noqa: B018
 
     def learn_root(self, management: str, feature_set: str) -> str:
-        """The new organization's root, as ListRoots shows it: one, with the policy types of S1."""
+        """The new organization's root, as ListRoots shows it: one, with its policy types (behaviour.md, "The organization tree")."""
         (root,) = self.client(management).list_roots()["Roots"]
         scp = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
         assert root["PolicyTypes"] == (scp if feature_set == "ALL" else [])

@@ -1,17 +1,14 @@
-"""A small reference model of the handshake rules and the organization tree, written from the specs,
-not from orgsim's code.
-
-Billing transfers follow the billing-transfer reference (its quotas, dates, chains and the
-transfer's own lifecycle), with the project's decisions and docs/behaviour.md ("Billing transfers").
+"""A small reference model of the rules orgsim follows, written from the behaviour references and
+the decisions orgsim documents, not from its code.
 
 It predicts the answer to every call the state machine makes: either an error (code and Reason) or
-success, and how the world changes. Handshake spec sections: 5 (check order), 6.1-6.7 and 6.10
-(operations), 7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
-Structure spec sections 1-6: roots, OUs (depth 5, sibling names), MoveAccount's check order (S7),
-tags (S10), CloseAccount and what a closed account may do (S4, S5, S13-S15). Governance spec
-sections 1, 2.1, 2.3, 2.5-2.7 and 5: policy types on the root, policies and their attachments, the
-defaults new targets get, and what leaving, deleting an OU and closing do to attachments (G1, G2,
-G13, G15-G17).
+success, and how the world changes: who may call what and the order of the checks (behaviour.md,
+"Who may call what"), the handshake operations, their transition table, expiry and retention
+(behaviour.md, "Handshakes"), the quotas (behaviour.md, "Quotas"), the tree: roots, OUs with their
+depth and sibling names, MoveAccount's check order, tags and closing accounts (behaviour.md,
+"The organization tree"), billing transfers with their quotas, dates and chains (behaviour.md,
+"Billing transfers"), and policy types, policies and their attachments, the defaults new targets
+get and what leaving, deleting an OU and closing do to them (behaviour.md, "Attaching policies").
 
 Time semantics (behaviour.md, "When the clock goes back"): EXPIRED and the purge follow from the
 clock, and once the world has been brought to a moment (``settle``, before every call) what time did
@@ -36,7 +33,7 @@ MAX_TAGS = 50
 ACTIVE, PENDING_CLOSURE, CLOSED = "ACTIVE", "PENDING_CLOSURE", "CLOSED"
 SCP, TAG = "SERVICE_CONTROL_POLICY", "TAG_POLICY"
 FULL_AWS_ACCESS = "p-FullAWSAccess"
-#: Direct attachments per target, at most and at least, by type (G1, with legacy_scp_limits: 5).
+#: Direct attachments per target, at most and at least, by type (with legacy_scp_limits: 5).
 MAX_ATTACHED = {SCP: 5, TAG: 10}
 MIN_ATTACHED = {SCP: 1, TAG: 0}
 
@@ -299,7 +296,7 @@ class Reference:
         return found.id if found is not None else None
 
     def target_key(self, target_type: str, target_id: str) -> str:
-        """Two invitations name the same account when their keys are equal (A15)."""
+        """Two invitations name the same account when their keys are equal (behaviour.md, "Invitations")."""
         if target_type == "ACCOUNT":
             return target_id
         found = self.by_email(target_id)
@@ -505,7 +502,7 @@ class Reference:
     def create_org(self, caller: str, org_id: str, feature_set: str, root_id: str) -> None:
         org = self.orgs[org_id] = RefOrg(org_id, caller, feature_set, root=root_id)
         if feature_set == "ALL":
-            org.policy_types.append(SCP)  # G2: SCPs enabled, p-FullAWSAccess on the root
+            org.policy_types.append(SCP)  # SCPs enabled, p-FullAWSAccess on the root
         org.attach_defaults(root_id)
         self._join(caller, org)
 
@@ -523,7 +520,7 @@ class Reference:
     # -- the organization tree, tags and closing (structure spec) --------------------------------
 
     def is_closed(self, account_id: str) -> bool:
-        """A closed account's every Organizations call is refused (S14)."""
+        """A closed account's every Organizations call is refused (behaviour.md, "Closing accounts")."""
         account = self.accounts.get(account_id)
         return account is not None and account.state == CLOSED
 
@@ -602,7 +599,7 @@ class Reference:
         org = self.org_of(caller)
         assert org is not None
         del org.ous[ou_id]
-        org.drop_attachments(ou_id)  # G12: attachments do not stop it
+        org.drop_attachments(ou_id)  # attachments do not stop it
 
     def expect_move(self, caller: str, account_id: str, source: str, destination: str) -> Expected:
         org, refused = self._management(caller)
@@ -890,7 +887,7 @@ class Reference:
         del org.policies[policy_id]
 
     def expect_attach(self, caller: str, policy_id: str, target: str) -> Expected:
-        """G17: the policy, the target, the type enabled, a duplicate, the maximum."""
+        """The order of the checks: the policy, the target, the type enabled, a duplicate, the maximum."""
         org, refused = self._management(caller)
         if org is None:
             return refused
@@ -949,5 +946,5 @@ def _in_order(transfers: Iterable[RefTransfer]) -> list[RefTransfer]:
 
 
 def _listed(handshakes: Iterable[RefHandshake]) -> list[RefHandshake]:
-    """In list order: by RequestedTimestamp, then Id (spec section 9)."""
+    """In list order: by RequestedTimestamp, then Id (behaviour.md, "Lists")."""
     return sorted(handshakes, key=lambda h: (h.requested, h.id))

@@ -18,8 +18,8 @@ from botocore.validate import validate_parameters
 from orgsim.adapters.botocore.response import SimulatedResponse
 from orgsim.service.java_regex import java_pattern
 
-#: Codes a protocol sends for malformed input that botocore's models do not list (spec section 12 and
-#: the decisions: JSON's SerializationException, the query protocol's ValidationError).
+#: Codes a protocol sends for malformed input that botocore's models do not list: JSON's
+#: SerializationException, the query protocol's ValidationError (behaviour.md, "Input").
 UNMODELED_CODES = {"json": frozenset({"SerializationException"}), "query": frozenset({"ValidationError"})}
 
 
