@@ -24,7 +24,17 @@ if TYPE_CHECKING:
     from .service.faults import Fault
     from .serving import ExposedServerWarning, Server
     from .simulation import Simulation, current, simulate
-    from .snapshots import Account, Handshake, Organization, OrganizationalUnit, Party, Root, Transfer
+    from .snapshots import (
+        Account,
+        Handshake,
+        Organization,
+        OrganizationalUnit,
+        Party,
+        Policy,
+        ResourcePolicy,
+        Root,
+        Transfer,
+    )
 
 __all__ = [
     "Account",
@@ -43,8 +53,10 @@ __all__ = [
     "OrganizationalUnit",
     "OrgsimError",
     "Party",
+    "Policy",
     "RealAWSRequestBlocked",
     "RecordedCall",
+    "ResourcePolicy",
     "Root",
     "SeededOrganization",
     "Server",
@@ -78,6 +90,8 @@ _LAZY: dict[str, str] = {
     "Organization": ".snapshots",
     "OrganizationalUnit": ".snapshots",
     "Party": ".snapshots",
+    "Policy": ".snapshots",
+    "ResourcePolicy": ".snapshots",
     "Root": ".snapshots",
     "Transfer": ".snapshots",
 }

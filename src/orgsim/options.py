@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,12 @@ class Options:
     max_inbound_transfers: int = _DEFAULT_LIMITS.max_inbound_transfers
     #: The longest chain of accepted billing transfers (AWS: 1, or 2 on request).
     max_transfer_chain_length: int = _DEFAULT_LIMITS.max_transfer_chain_length
+    #: Service control policies with their quotas before 15 May 2026: 5 per target and 5,120
+    #: characters, instead of 10 and 10,240.
+    legacy_scp_limits: bool = _DEFAULT_LIMITS.legacy_scp_limits
+    #: Service principals that trusted access and delegated administrators accept besides the ones
+    #: orgsim knows (``"reporting.trustedadvisor.amazonaws.com"``, say).
+    extra_service_principals: tuple[str, ...] = _DEFAULT_LIMITS.extra_service_principals
     #: Where "now" comes from: a function returning a datetime (naive means UTC), e.g. ``ManualClock()``.
     #: None reads ``datetime.now(timezone.utc)`` at every call, which freezegun and time-machine move.
     clock: Callable[[], dt.datetime] | None = None
@@ -70,7 +77,9 @@ class Options:
     def limits(self) -> Limits:
         """The domain's quotas and delays, as these options set them (the others at their defaults)."""
         names = self.names()
-        return Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits) if f.name in names})
+        given = {f.name: getattr(self, f.name) for f in dataclasses.fields(Limits) if f.name in names}
+        given["extra_service_principals"] = tuple(self.extra_service_principals)
+        return Limits(**given)
 
     def check(self) -> None:
         """ValueError for a value no simulation can run with, naming the option."""
@@ -83,7 +92,7 @@ class Options:
         inbound = self.max_inbound_transfers
         if isinstance(inbound, bool) or not isinstance(inbound, int) or inbound < 0:
             raise ValueError(f"max_inbound_transfers must be a non-negative integer, not {inbound!r}")
-        for name in ("passthrough", "allow_invites_during_enable_all_features"):
+        for name in ("passthrough", "allow_invites_during_enable_all_features", "legacy_scp_limits"):
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise ValueError(f"{name} must be True or False, not {value!r}")
@@ -91,8 +100,20 @@ class Options:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e9:
                 raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+        principals = self.extra_service_principals
+        if not isinstance(principals, (list, tuple)) or not all(
+            isinstance(p, str) and _SERVICE_PRINCIPAL.fullmatch(p) for p in principals
+        ):
+            raise ValueError(
+                "extra_service_principals must be a list of service principals (1 to 128 letters, digits and "
+                f"+=,.@_-, like 'config.amazonaws.com'), not {principals!r}"
+            )
         if self.clock is not None and not callable(self.clock):
             raise ValueError(f"clock must be a function returning a datetime, not {self.clock!r}")
         limit = self.call_log_limit
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise ValueError(f"call_log_limit must be None or a non-negative integer, not {limit!r}")
+
+
+#: What a service principal looks like (the model's ``ServicePrincipal`` shape).
+_SERVICE_PRINCIPAL = re.compile(r"[\w+=,.@-]{1,128}", re.ASCII)

@@ -1,6 +1,8 @@
 """A plain-text picture of a simulated world: what the failure report and ``Simulation.report`` show."""
 # Organizations are drawn as their tree: the accounts right under the root first, then each OU with
-# what is in it, indented one step per level.
+# what is in it, indented one step per level. Each root, OU and account shows the policies attached
+# to it when they are more (or other) than the AWS-managed defaults every target gets; the
+# organization's policy types, policies, trusted access and delegated administrators follow the tree.
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from . import snapshots, timeline
+from .domain.policies import DEFAULTS
 from .service.simulated_aws import SimulatedAWS
 
 
@@ -37,10 +40,11 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
     for org in organizations:
         out.append(
             f"  {org.id}  feature set {org.feature_set}  management {org.management_account_id}"
-            f"  root {org.root.id}{_tags(org.root.tags)}"
+            f"  root {org.root.id}{_tags(org.root.tags)}{_policies(org, org.root.id)}"
         )
         units = {ou.id: ou for ou in org.organizational_units}
         out.extend(_tree(org, units, org.root.account_ids, org.root.organizational_unit_ids, accounts, names, "    "))
+        out.extend(_governance(org, names))
     standalone = [a for a in accounts.values() if a.organization_id is None]
     if standalone:
         out.append(f"Accounts in no organization ({len(standalone)}):")
@@ -101,13 +105,45 @@ def _tree(
         state = "" if account.state == "ACTIVE" else f"  {account.state}"
         lines.append(
             f"{indent}{account_id}  {names.get(account_id, ''):<16}  {role:<10}  {account.joined_method or '?'} {joined}"
-            f"{state}{_tags(account.tags)}"
+            f"{state}{_tags(account.tags)}{_policies(org, account_id)}"
         )
     for ou_id in ou_ids:
         ou = units[ou_id]
-        lines.append(f"{indent}{ou.id}  OU {ou.name!r}{_tags(ou.tags)}")
+        lines.append(f"{indent}{ou.id}  OU {ou.name!r}{_tags(ou.tags)}{_policies(org, ou.id)}")
         lines.extend(_tree(org, units, ou.account_ids, ou.organizational_unit_ids, accounts, names, indent + "  "))
     return lines
+
+
+def _governance(org: snapshots.Organization, names: dict[str, str]) -> list[str]:
+    """The lines about what governs the organization: its policy types and policies, trusted access,
+    delegated administrators and the delegation policy (none when it has none of them)."""
+    lines = []
+    if org.root.policy_types:
+        lines.append("    policy types " + ", ".join(f"{kind} {status}" for kind, status in org.root.policy_types))
+    for policy in org.policies:
+        count = len(org.targets_for(policy.id))
+        lines.append(
+            f"    policy {policy.id}  {policy.type:<24}  {policy.name!r}  attached to {count} target{'' if count == 1 else 's'}"
+            f"{_tags(policy.tags)}"
+        )
+    if org.enabled_service_principals:
+        lines.append("    trusted access " + ", ".join(org.enabled_service_principals))
+    for account_id, services in org.delegated_administrators.items():
+        name = f" {names[account_id]}" if account_id in names else ""
+        lines.append(f"    delegated administrator {account_id}{name} for " + ", ".join(services))
+    if org.resource_policy is not None:
+        lines.append(f"    delegation policy {org.resource_policy.id}")
+    return lines
+
+
+def _policies(org: snapshots.Organization, target_id: str) -> str:
+    """The policies attached to a target, by name, unless they are just the defaults."""
+    attached = org.policies_for(target_id)
+    defaults = {DEFAULTS[kind].id for kind, _ in org.root.policy_types if kind in DEFAULTS}
+    if set(attached) == defaults:
+        return ""
+    shown = [org.policy(policy_id).name for policy_id in attached]
+    return "  policies " + (", ".join(shown) if shown else "none")
 
 
 def _tags(tags: Mapping[str, str]) -> str:

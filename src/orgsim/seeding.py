@@ -1,23 +1,28 @@
-"""Build a starting world in one call: an organization, its OUs, its members and pending invitations.
+"""Build a starting world in one call: an organization, its OUs, its members, pending invitations,
+policies and where they are attached, trusted access and delegated administrators.
 
 Everything goes through the same domain operations the API uses (create the organization, invite,
-accept, create OUs, move accounts), at the simulation's current time, so limits apply and the state
-is exactly what the calls would have produced: members joined as INVITED, and their accepted
-invitations are in the organization's handshake history for the usual 30 days. Seeding is not
-recorded in the call log.
+accept, create OUs, move accounts, enable policy types, create and attach policies, enable trusted
+access, register delegated administrators), at the simulation's current time, so limits apply and
+the state is exactly what the calls would have produced: members joined as INVITED, and their
+accepted invitations are in the organization's handshake history for the usual 30 days. Seeding is
+not recorded in the call log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import snapshots
-from .domain import handshakes, membership, transfers
+from .domain import delegation, handshakes, membership, policies as domain_policies, transfers, trusted_access as access
 from .domain.organizational_units import create as create_organizational_unit, move_account
 from .domain.invitations import invite
 from .domain.errors import Rejected
+from .domain.ids import is_account_id
 from .domain.model import (
     ACCOUNT,
     ALL,
@@ -27,6 +32,7 @@ from .domain.model import (
     Organization,
     OrganizationalUnit,
     Party,
+    Policy,
     ResponsibilityTransfer,
 )
 from .domain.store import World
@@ -34,6 +40,13 @@ from .domain.store import World
 #: What ``organizational_units`` takes: OU paths (``"Workloads/Prod"``), or each path with the
 #: accounts to place in it (ids, or a number of new accounts).
 OrganizationalUnits = Mapping[str, "int | Iterable[str]"] | Iterable[str]
+#: What ``policies`` takes: each policy's name to ``{"content": ..., "type": ..., "targets": [...],
+#: "description": ..., "tags": {...}}`` (only ``content`` is required; ``type`` defaults to
+#: ``SERVICE_CONTROL_POLICY``; a target is ``"/"`` for the root, an OU path, or an account id).
+Policies = Mapping[str, Mapping[str, Any]]
+#: What ``delegated_administrators`` takes: each account to its service principal or principals.
+DelegatedAdministrators = Mapping[str, "str | Iterable[str]"]
+_POLICY_KEYS = frozenset({"content", "type", "targets", "description", "tags"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,8 @@ class SeededOrganization:
     #: The OUs, by the path given (every OU on the way included: ``"Workloads"`` for
     #: ``"Workloads/Prod"``).
     organizational_units: Mapping[str, snapshots.OrganizationalUnit] = field(default_factory=dict)
+    #: The policies, by the name given.
+    policies: Mapping[str, snapshots.Policy] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -64,8 +79,14 @@ def seed_organization(
     members: int | Iterable[str] = (),
     invitations: int | Iterable[str] = (),
     organizational_units: OrganizationalUnits = (),
+    policies: Policies | None = None,
+    trusted_access: Iterable[str] = (),
+    delegated_administrators: DelegatedAdministrators | None = None,
 ) -> SeededOrganization:
     placements = _placements(organizational_units)
+    policy_specs = _policy_specs(policies or {})
+    registrations = _registrations(delegated_administrators or {})
+    principals = [*_texts("trusted_access", trusted_access), *(p for _, ps in registrations for p in ps)]
     management = _explicit_account(world, management_account_id)
     try:
         org = membership.create_organization(world, management, feature_set, now)
@@ -78,7 +99,7 @@ def seed_organization(
 
     units: dict[str, OrganizationalUnit] = {}
     for path, accounts in placements:
-        ou = _organizational_unit(world, org, management, path, units)
+        ou = _organizational_unit(world, org, management, path, units, now)
         for account_id in _names(world, accounts):
             member = world.accounts.get(account_id)
             if member is None or member.org_id != org.id:
@@ -89,6 +110,26 @@ def seed_organization(
                 move_account(world, management, member.id, member.parent_id, ou.id)
             except Rejected as rejected:
                 raise ValueError(f"cannot place account {member.id} in {path}: {rejected}") from None
+
+    for principal in dict.fromkeys(principals):
+        try:
+            access.enable(world, management, principal, now)
+        except Rejected as rejected:
+            raise ValueError(f"cannot enable trusted access for {principal}: {rejected}") from None
+    for account_id, services in registrations:
+        member = world.accounts.get(account_id)
+        if member is None or member.org_id != org.id:
+            member = _join(world, org, management, account_id, now)
+            joined.append(member)
+        for principal in services:
+            try:
+                delegation.register(world, management, member.id, principal, now)
+            except Rejected as rejected:
+                raise ValueError(f"cannot register {member.id} as a delegated administrator for {principal}: {rejected}") from None
+
+    made: dict[str, Policy] = {}
+    for name, spec in policy_specs:
+        made[name] = _policy(world, org, management, name, spec, units, joined, now)
 
     pending = []
     for target in _names(world, invitations):
@@ -107,7 +148,87 @@ def seed_organization(
         members=tuple(snapshots.Account.of(a) for a in joined),
         invitations=tuple(snapshots.Handshake.of(h, now) for h in pending),
         organizational_units={path: snapshots.OrganizationalUnit.of(ou) for path, ou in units.items()},
+        policies={name: snapshots.Policy.of(policy) for name, policy in made.items()},
     )
+
+
+def _policy_specs(spec: Policies) -> list[tuple[str, Mapping[str, Any]]]:
+    if not isinstance(spec, Mapping):
+        raise TypeError("policies maps each policy's name to its content, type and targets")
+    found = []
+    for name, details in spec.items():
+        if not isinstance(details, Mapping) or "content" not in details:
+            raise TypeError(f"policy {name!r}: give a mapping with at least its 'content'")
+        unknown = set(details) - _POLICY_KEYS
+        if unknown:
+            raise TypeError(f"policy {name!r}: unknown keys {sorted(unknown)}; the keys are {sorted(_POLICY_KEYS)}")
+        found.append((name, details))
+    return found
+
+
+def _registrations(spec: DelegatedAdministrators) -> list[tuple[str, list[str]]]:
+    if not isinstance(spec, Mapping):
+        raise TypeError("delegated_administrators maps each account id to its service principal or principals")
+    return [(account_id, [services] if isinstance(services, str) else list(services)) for account_id, services in spec.items()]
+
+
+def _texts(what: str, values: Iterable[str]) -> list[str]:
+    if isinstance(values, str):
+        raise TypeError(f"pass a list to {what}, not a single string")
+    return list(values)
+
+
+def _policy(
+    world: World,
+    org: Organization,
+    management: Account,
+    name: str,
+    spec: Mapping[str, Any],
+    units: dict[str, OrganizationalUnit],
+    joined: list[Account],
+    now: dt.datetime,
+) -> Policy:
+    """A policy made, its type enabled first if it is not, and attached to its targets in order."""
+    policy_type = spec.get("type", domain_policies.SERVICE_CONTROL_POLICY)
+    content = spec["content"]
+    if not isinstance(content, str):
+        content = json.dumps(content)
+    tags = tuple((str(k), str(v)) for k, v in (spec.get("tags") or {}).items())
+    try:
+        if policy_type not in org.root.policy_types:
+            domain_policies.enable_type(world, management, org.root.id, policy_type, now)
+        policy = domain_policies.create(world, management, name, spec.get("description", ""), policy_type, content, tags, now)
+    except Rejected as rejected:
+        raise ValueError(f"cannot create the policy {name!r}: {rejected}") from None
+    targets = spec.get("targets") or ()
+    for target in _texts(f"the targets of policy {name!r}", targets):
+        target_id = _target(world, org, management, target, units, joined, now)
+        try:
+            domain_policies.attach(world, management, policy.id, target_id, now)
+        except Rejected as rejected:
+            raise ValueError(f"cannot attach the policy {name!r} to {target}: {rejected}") from None
+    return policy
+
+
+def _target(
+    world: World,
+    org: Organization,
+    management: Account,
+    target: str,
+    units: dict[str, OrganizationalUnit],
+    joined: list[Account],
+    now: dt.datetime,
+) -> str:
+    """The id of a policy's target: ``"/"`` the root, an account id (joining it if need be), or an OU path."""
+    if target == "/":
+        return org.root.id
+    if is_account_id(target):
+        member = world.accounts.get(target)
+        if member is None or member.org_id != org.id:
+            member = _join(world, org, management, target, now)
+            joined.append(member)
+        return member.id
+    return _organizational_unit(world, org, management, target, units, now).id
 
 
 def _join(world: World, org: Organization, management: Account, account_id: str, now: dt.datetime) -> Account:
@@ -130,7 +251,12 @@ def _placements(spec: OrganizationalUnits) -> list[tuple[str, int | Iterable[str
 
 
 def _organizational_unit(
-    world: World, org: Organization, management: Account, path: str, units: dict[str, OrganizationalUnit]
+    world: World,
+    org: Organization,
+    management: Account,
+    path: str,
+    units: dict[str, OrganizationalUnit],
+    now: dt.datetime,
 ) -> OrganizationalUnit:
     """The OU at ``path`` (names joined by ``/``), made with every OU on the way that is not there yet."""
     if not isinstance(path, str) or not path.strip("/") or "//" in path.strip("/"):
@@ -144,7 +270,7 @@ def _organizational_unit(
         ou = units.get(key)
         if ou is None:
             try:
-                ou = create_organizational_unit(world, management, parent_id, name, ())
+                ou = create_organizational_unit(world, management, parent_id, name, (), now)
             except Rejected as rejected:
                 raise ValueError(f"cannot create the OU {key}: {rejected}") from None
             units[key] = ou

@@ -65,12 +65,24 @@ class OptionFlag:
     kinds: tuple[type, ...]
     default: Any
     help: str
+    #: A list option: the flag may be given several times, each time one item.
+    repeated: bool = False
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
     def add_to(self, parser: Any) -> None:
+        if self.repeated:
+            parser.add_argument(
+                self.flag,
+                action="append",
+                type=self.parse,
+                default=None,
+                metavar=self.name.upper().removesuffix("S"),
+                help=f"{self.help} (one per flag; default: none)",
+            )
+            return
         if self.kinds == (bool,):
             parser.add_argument(
                 self.flag, action=argparse.BooleanOptionalAction, default=None, help=f"{self.help} (default: {self.default})"
@@ -111,10 +123,15 @@ def option_flags() -> list[OptionFlag]:
     for field in dataclasses.fields(Options):
         if field.name in NOT_FLAGS:
             continue
-        kinds = _scalar_kinds(hints[field.name])
+        help = docs.get(field.name, field.name.replace("_", " "))
+        hint = hints[field.name]
+        if typing.get_origin(hint) is tuple and typing.get_args(hint) == (str, ...):
+            flags.append(OptionFlag(field.name, (str,), field.default, help, repeated=True))
+            continue
+        kinds = _scalar_kinds(hint)
         if kinds is None:
             continue
-        flags.append(OptionFlag(field.name, kinds, field.default, docs.get(field.name, field.name.replace("_", " "))))
+        flags.append(OptionFlag(field.name, kinds, field.default, help))
     return flags
 
 
@@ -166,7 +183,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    options = {flag.name: value for flag in option_flags() if (value := getattr(args, flag.name)) is not None}
+    options = {
+        flag.name: tuple(value) if flag.repeated else value
+        for flag in option_flags()
+        if (value := getattr(args, flag.name)) is not None
+    }
     if not 0 <= args.port <= 65535:
         print(f"orgsim serve: error: --port must be from 0 (a free port) to 65535, not {args.port}", file=err)
         return 2

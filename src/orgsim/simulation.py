@@ -22,7 +22,7 @@ from .domain.ids import is_account_id
 from .domain.model import ALL
 from .exceptions import BotocoreTooOld, NoActiveSimulation
 from .options import Options
-from .seeding import OrganizationalUnits, SeededOrganization, seed_organization, seed_transfer
+from .seeding import DelegatedAdministrators, OrganizationalUnits, Policies, SeededOrganization, seed_organization, seed_transfer
 from .service.botocore_model import service_model
 from .service.call_log import CallLog
 from .service.faults import Fault, build_error, resolve_operations
@@ -353,10 +353,21 @@ class Simulation:
         members: int | Iterable[str] = (),
         invitations: int | Iterable[str] = (),
         organizational_units: OrganizationalUnits = (),
+        policies: Policies | None = None,
+        trusted_access: Iterable[str] = (),
+        delegated_administrators: DelegatedAdministrators | None = None,
     ) -> SeededOrganization:
         """An organization managed by ``management_account_id`` (default: the default account), with
         ``members`` that already joined, ``invitations`` still OPEN and ``organizational_units``, built at
         the current simulated time through the same rules as the API (and not recorded in the call log).
+
+        ``policies`` maps each policy's name to ``{"content": ..., "type": ..., "targets": [...]}``
+        (``content`` a JSON text or what ``json.dumps`` takes; ``type`` by default
+        ``SERVICE_CONTROL_POLICY``, enabled first when it is not; a target is ``"/"`` for the root, an
+        OU path, or an account id; also ``description`` and ``tags``). ``trusted_access`` lists service
+        principals to enable; ``delegated_administrators`` maps account ids to the principal or
+        principals each is registered for (their trusted access is enabled first). Accounts named here
+        that are not members yet join first.
 
         ``members`` and ``invitations`` are account ids (invitations may also be email addresses), or a
         number of new accounts. ``organizational_units`` lists OU paths (``"Workloads/Prod"``: every OU
@@ -382,6 +393,9 @@ class Simulation:
                 members=members,
                 invitations=invitations,
                 organizational_units=paths,
+                policies=policies,
+                trusted_access=trusted_access,
+                delegated_administrators=delegated_administrators,
             )
 
     def seed_transfer(

@@ -11,13 +11,24 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
-from .domain import model
+from .domain import model, policies as domain_policies
 from .domain.model import Party
 from .domain.store import World
 from .service.call_log import RecordedCall
 
-__all__ = ["Account", "Handshake", "Organization", "OrganizationalUnit", "Party", "Root", "Transfer"]
+__all__ = [
+    "Account",
+    "Handshake",
+    "Organization",
+    "OrganizationalUnit",
+    "Party",
+    "Policy",
+    "ResourcePolicy",
+    "Root",
+    "Transfer",
+]
 
 _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
@@ -134,6 +145,48 @@ class OrganizationalUnit:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """A policy as it was when the snapshot was taken."""
+
+    id: str
+    arn: str
+    name: str
+    description: str
+    #: ``SERVICE_CONTROL_POLICY``, ``TAG_POLICY``, ...
+    type: str
+    content: str
+    aws_managed: bool
+    tags: Mapping[str, str] = field(default_factory=lambda: _NO_TAGS, hash=False)
+
+    @classmethod
+    def of(cls, policy: model.Policy) -> Policy:
+        return cls(
+            policy.id,
+            policy.arn,
+            policy.name,
+            policy.description,
+            policy.type,
+            policy.content,
+            policy.aws_managed,
+            _tags(policy.tags),
+        )
+
+
+@dataclass(frozen=True)
+class ResourcePolicy:
+    """The organization's resource-based delegation policy as it was when the snapshot was taken."""
+
+    id: str
+    arn: str
+    content: str
+    tags: Mapping[str, str] = field(default_factory=lambda: _NO_TAGS, hash=False)
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
 class Organization:
     """An organization as it was when the snapshot was taken."""
 
@@ -148,6 +201,19 @@ class Organization:
     root: Root
     #: Every OU, in the order they were created.
     organizational_units: tuple[OrganizationalUnit, ...]
+    #: Its own (customer) policies, in the order they were created.
+    policies: tuple[Policy, ...] = ()
+    #: Each root, OU or account with policies attached directly, to their ids in attachment order
+    #: (AWS-managed ones included).
+    attachments: Mapping[str, tuple[str, ...]] = field(default_factory=_empty, hash=False)
+    #: The same the other way: each attached policy to its targets, in attachment order.
+    targets: Mapping[str, tuple[str, ...]] = field(default_factory=_empty, hash=False)
+    #: The service principals with trusted access, each to when it was enabled, in that order.
+    enabled_service_principals: Mapping[str, dt.datetime] = field(default_factory=_empty, hash=False)
+    #: Each delegated administrator to its services, each to when it was registered for it.
+    delegated_administrators: Mapping[str, Mapping[str, dt.datetime]] = field(default_factory=_empty, hash=False)
+    #: The resource-based delegation policy, if there is one.
+    resource_policy: ResourcePolicy | None = None
 
     def organizational_unit(self, ou_id: str) -> OrganizationalUnit:
         """The OU with this id; KeyError if the organization has none."""
@@ -156,8 +222,27 @@ class Organization:
                 return ou
         raise KeyError(f"organization {self.id} has no OU {ou_id!r}")
 
+    def policy(self, policy_id: str) -> Policy:
+        """The organization's policy with this id, or an AWS-managed one; KeyError for any other id."""
+        for policy in self.policies:
+            if policy.id == policy_id:
+                return policy
+        managed = domain_policies.MANAGED.get(policy_id)
+        if managed is not None:
+            return Policy.of(managed)
+        raise KeyError(f"organization {self.id} has no policy {policy_id!r}")
+
+    def policies_for(self, target_id: str) -> tuple[str, ...]:
+        """The ids of the policies attached directly to a root, OU or account, in attachment order."""
+        return self.attachments.get(target_id, ())
+
+    def targets_for(self, policy_id: str) -> tuple[str, ...]:
+        """The roots, OUs and accounts a policy is attached to, in attachment order."""
+        return self.targets.get(policy_id, ())
+
     @classmethod
     def of(cls, org: model.Organization) -> Organization:
+        resource_policy = org.resource_policy
         return cls(
             org.id,
             org.arn,
@@ -167,6 +252,19 @@ class Organization:
             tuple(org.members),
             Root.of(org.root),
             tuple(OrganizationalUnit.of(ou) for ou in org.organizational_units.values()),
+            policies=tuple(Policy.of(p) for p in org.policies.values()),
+            attachments=MappingProxyType({target: tuple(ids) for target, ids in org.attachments.items()}),
+            targets=MappingProxyType({policy_id: tuple(ids) for policy_id, ids in org.targets.items()}),
+            enabled_service_principals=MappingProxyType({p: since.at for p, since in org.service_access.items()}),
+            delegated_administrators=MappingProxyType(
+                {
+                    account_id: MappingProxyType({p: since.at for p, since in d.services.items()})
+                    for account_id, d in org.delegated_administrators.items()
+                }
+            ),
+            resource_policy=None
+            if resource_policy is None
+            else ResourcePolicy(resource_policy.id, resource_policy.arn, resource_policy.content, _tags(resource_policy.tags)),
         )
 
 

@@ -147,6 +147,9 @@ def _summary(call: RecordedCall, change: str | None) -> str:
         return f"{count} transfer{'s' if count != 1 else ''}"
     if "ResponsibilityTransfer" in output:
         return str(output["ResponsibilityTransfer"].get("Status"))
+    governance = _governance_summary(call, output)
+    if governance is not None:
+        return governance
     if "Organization" in output:
         org = output["Organization"]
         return f"organization {org.get('Id')} ({org.get('FeatureSet')})"
@@ -187,4 +190,41 @@ def _tree_summary(call: RecordedCall, output: Mapping[str, Any]) -> str | None:
     if call.operation in ("TagResource", "UntagResource"):
         keys = [t.get("Key") for t in params.get("Tags") or ()] if call.operation == "TagResource" else params.get("TagKeys")
         return f"{params.get('ResourceId')}: {', '.join(map(str, keys or ())) or 'no keys'}"
+    return None
+
+
+def _governance_summary(call: RecordedCall, output: Mapping[str, Any]) -> str | None:
+    """What a call about policies, trusted access or delegated administrators did, in a few words."""
+    params = call.params
+    operation = call.operation
+    if operation in ("AttachPolicy", "DetachPolicy"):
+        verb = "attached to" if operation == "AttachPolicy" else "detached from"
+        return f"{params.get('PolicyId')} {verb} {params.get('TargetId')}"
+    if operation in ("EnableAWSServiceAccess", "DisableAWSServiceAccess"):
+        return f"{'enabled' if operation.startswith('Enable') else 'disabled'} {params.get('ServicePrincipal')}"
+    if operation in ("RegisterDelegatedAdministrator", "DeregisterDelegatedAdministrator"):
+        return f"{params.get('AccountId')} for {params.get('ServicePrincipal')}"
+    if "Root" in output:
+        root = output["Root"]
+        types = ", ".join(str(t.get("Type")) for t in root.get("PolicyTypes") or ()) or "no policy types"
+        return f"root {root.get('Id')}: {types}"
+    if "Policy" in output:
+        summary = output["Policy"].get("PolicySummary") or {}
+        return f"policy {summary.get('Id')} {summary.get('Name')!r}"
+    if "EffectivePolicy" in output:
+        found = output["EffectivePolicy"]
+        return f"{found.get('PolicyType')} in force for {found.get('TargetId')}"
+    if "ResourcePolicy" in output:
+        return f"resource policy {(output['ResourcePolicy'].get('ResourcePolicySummary') or {}).get('Id')}"
+    for key, word in (
+        ("Policies", "policy"),
+        ("Targets", "target"),
+        ("EnabledServicePrincipals", "service"),
+        ("DelegatedAdministrators", "delegated administrator"),
+        ("DelegatedServices", "service"),
+        ("EffectivePolicyValidationErrors", "validation error"),
+    ):
+        if key in output:
+            count = len(output[key])
+            return f"{count} {'policies' if word == 'policy' and count != 1 else word + ('' if count == 1 else 's')}"
     return None

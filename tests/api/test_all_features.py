@@ -1,4 +1,4 @@
-"""Enabling all features (spec 6.8, 6.2-6.4, section 7, decisions A1, A3, A4, A6, A7)."""
+"""Enabling all features (behaviour.md, "Enabling all features")."""
 
 from __future__ import annotations
 
@@ -543,7 +543,7 @@ def test_action_type_filter_works_for_every_action(org: Org) -> None:
     assert listed("APPROVE_ALL_FEATURES") == ["APPROVE_ALL_FEATURES"]
     assert listed("ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE") == []
     everything = org.mgmt.list_handshakes_for_organization()["Handshakes"]
-    # Listed by RequestedTimestamp then Id (spec 9): the parent and its children share a timestamp.
+    # Listed by RequestedTimestamp then Id (behaviour.md, "Lists"): the parent and its children share a timestamp.
     assert parent["Id"] in [h["Id"] for h in everything if h["Action"] == "ENABLE_ALL_FEATURES"]
     # The parent is in no account's list.
     for account_id in [org.sim.default_account_id, *org.invited, *org.created]:

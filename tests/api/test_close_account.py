@@ -1,5 +1,5 @@
 """CloseAccount: the checks, PENDING_CLOSURE then CLOSED, 90 days in the organization, then gone
-(structure spec section 5, S2-S5, S13-S15)."""
+(behaviour.md, "Closing accounts")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CreateAccount, DescribeCreateAccountStatus, ListCreateAccountStatus and the waiting period (spec 6.10, A8)."""
+"""CreateAccount, DescribeCreateAccountStatus, ListCreateAccountStatus and the waiting period (behaviour.md, "Created accounts")."""
 
 from __future__ import annotations
 

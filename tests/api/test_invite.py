@@ -1,4 +1,4 @@
-"""InviteAccountToOrganization: who may call it, its validation, its output and its constraints (spec 6.1)."""
+"""InviteAccountToOrganization: who may call it, its validation, its output and its constraints (behaviour.md, "Invitations")."""
 
 from __future__ import annotations
 
@@ -258,7 +258,7 @@ def test_email_invitations_compare_case_insensitively(world: World) -> None:
 
 @pytest.mark.parametrize("first", ["EMAIL", "ACCOUNT"])
 def test_email_and_id_of_one_account_are_duplicates(world: World, first: str) -> None:
-    # A15: an invitation by email and another by id name the same account when the email resolves to it.
+    # An invitation by email and another by id name the same account when the email resolves to it.
     account = world.sim.seed_account(email="diego@example.com")
     forms = {"EMAIL": {"Id": "diego@example.com", "Type": "EMAIL"}, "ACCOUNT": {"Id": account.id, "Type": "ACCOUNT"}}
     second = "ACCOUNT" if first == "EMAIL" else "EMAIL"

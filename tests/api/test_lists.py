@@ -1,4 +1,4 @@
-"""ListHandshakesForAccount, ListHandshakesForOrganization and ListAccounts: filters, pages, tokens (spec section 9)."""
+"""ListHandshakesForAccount, ListHandshakesForOrganization and ListAccounts: filters, pages, tokens (behaviour.md, "Lists")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""MoveAccount: the order of its checks and what a move changes (structure spec section 3, S7)."""
+"""MoveAccount: the order of its checks and what a move changes (behaviour.md, "Moving accounts")."""
 
 from __future__ import annotations
 

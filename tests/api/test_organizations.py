@@ -1,5 +1,5 @@
 """CreateOrganization, DescribeOrganization, DeleteOrganization, LeaveOrganization,
-RemoveAccountFromOrganization, ListAccounts and DescribeAccount (spec 6.10)."""
+RemoveAccountFromOrganization, ListAccounts and DescribeAccount (behaviour.md, "Organizations and their accounts")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AcceptHandshake, DeclineHandshake, CancelHandshake and DescribeHandshake (spec 6.2-6.5, section 7)."""
+"""AcceptHandshake, DeclineHandshake, CancelHandshake and DescribeHandshake (behaviour.md, "Answering a handshake")."""
 
 from __future__ import annotations
 

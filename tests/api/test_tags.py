@@ -1,4 +1,4 @@
-"""TagResource, UntagResource, ListTagsForResource, and the tags given with requests (structure spec 4)."""
+"""TagResource, UntagResource, ListTagsForResource, and the tags given with requests (behaviour.md, "Tagging resources")."""
 
 from __future__ import annotations
 

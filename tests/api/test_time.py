@@ -1,4 +1,4 @@
-"""Expiry and retention follow the clock at every call (spec section 8), whichever library moves it."""
+"""Expiry and retention follow the clock at every call (behaviour.md, "Time"), whichever library moves it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""STS AssumeRoleWithWebIdentity: the CI / OIDC path (structure spec S18)."""
+"""STS AssumeRoleWithWebIdentity: the CI / OIDC path (behaviour.md, "Web identities (STS)")."""
 
 from __future__ import annotations
 

@@ -157,11 +157,11 @@ def test_resource_kinds(resource_id: str, kind: str) -> None:
 
 def test_the_ou_limits_come_from_the_limits() -> None:
     world, management, org = world_with(0, Limits(max_organizational_units=2, max_organizational_unit_depth=1))
-    first = organizational_units.create(world, management, org.root.id, "A", ())
+    first = organizational_units.create(world, management, org.root.id, "A", (), NOW)
     with pytest.raises(Rejected) as deep:
-        organizational_units.create(world, management, first.id, "B", ())
+        organizational_units.create(world, management, first.id, "B", (), NOW)
     assert deep.value.reason == "OU_DEPTH_LIMIT_EXCEEDED"
-    organizational_units.create(world, management, org.root.id, "B", ())
+    organizational_units.create(world, management, org.root.id, "B", (), NOW)
     with pytest.raises(Rejected) as many:
-        organizational_units.create(world, management, org.root.id, "C", ())
+        organizational_units.create(world, management, org.root.id, "C", (), NOW)
     assert many.value.reason == "OU_NUMBER_LIMIT_EXCEEDED"

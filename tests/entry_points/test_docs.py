@@ -41,7 +41,9 @@ def dangling(sources: Iterable[tuple[str, str]], markdown: str) -> list[tuple[st
 
 
 def _sources() -> list[tuple[str, str]]:
-    return [(str(path.relative_to(ROOT)), path.read_text()) for path in sorted(SOURCE.rglob("*.py"))]
+    """orgsim's code and its tests (but this file, whose examples are not pointers)."""
+    paths = sorted(SOURCE.rglob("*.py")) + sorted((ROOT / "tests").rglob("*.py"))
+    return [(str(path.relative_to(ROOT)), path.read_text()) for path in paths if path != Path(__file__)]
 
 
 def test_every_pointer_in_the_source_names_a_heading_of_behaviour_md() -> None:

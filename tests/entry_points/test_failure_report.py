@@ -154,3 +154,28 @@ def test_the_report_draws_each_organization_as_its_tree() -> None:
     assert "(the clock)" in closed and "222222222222" in closed and closed.endswith("PENDING_CLOSURE -> CLOSED")
     assert text.index("CloseAccount") < text.index("(closed)") < text.index("ListAccounts")
     assert dt.timedelta(minutes=1) == sim.account("222222222222").closed_timestamp - sim.account("222222222222").close_requested_timestamp  # type: ignore[operator]
+
+
+def test_the_report_shows_what_governs_each_organization() -> None:
+    import orgsim
+
+    deny = {"Statement": {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}}
+    with orgsim.simulate(clock=orgsim.ManualClock("2030-01-01")) as sim:
+        seeded = sim.seed_organization(
+            members=["222222222222", "444444444444"],
+            organizational_units={"Workloads/Prod": ["333333333333"]},
+            policies={"DenyLeaving": {"content": deny, "targets": ["Workloads", "222222222222"]}},
+            delegated_administrators={"222222222222": "securityhub.amazonaws.com"},
+        )
+        report = sim.report()
+    lines = report.splitlines()
+    policy = seeded.policies["DenyLeaving"]
+    workloads = seeded.organizational_units["Workloads"].id
+    assert "    policy types SERVICE_CONTROL_POLICY ENABLED" in lines
+    assert f"    policy {policy.id}  SERVICE_CONTROL_POLICY    'DenyLeaving'  attached to 2 targets" in lines
+    assert "    trusted access securityhub.amazonaws.com" in lines
+    assert "    delegated administrator 222222222222 for securityhub.amazonaws.com" in lines
+    # A target shows its policies when they are more than the defaults; the others show none.
+    assert any(line.startswith("    222222222222") and line.endswith("policies FullAWSAccess, DenyLeaving") for line in lines)
+    assert any(line.startswith(f"    {workloads}  OU 'Workloads'  policies FullAWSAccess, DenyLeaving") for line in lines)
+    assert any(line.startswith("    444444444444") and "policies" not in line for line in lines)

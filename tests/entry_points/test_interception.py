@@ -172,9 +172,8 @@ def test_no_credentials_anywhere_still_answers_without_probing(
     ("service", "operation", "kwargs", "name"),
     [
         ("organizations", "create_gov_cloud_account", {"Email": "gov@example.com", "AccountName": "gov"}, "CreateGovCloudAccount"),
-        ("organizations", "list_policies", {"Filter": "SERVICE_CONTROL_POLICY"}, "ListPolicies"),
-        ("organizations", "describe_policy", {"PolicyId": "p-examplepolicyid111"}, "DescribePolicy"),
-        ("organizations", "list_delegated_administrators", {}, "ListDelegatedAdministrators"),
+        ("sts", "get_access_key_info", {"AccessKeyId": "AKIAIOSFODNN7EXAMPLE"}, "GetAccessKeyInfo"),
+        ("sts", "decode_authorization_message", {"EncodedMessage": "encoded"}, "DecodeAuthorizationMessage"),
         ("sts", "get_session_token", {}, "GetSessionToken"),
     ],
 )

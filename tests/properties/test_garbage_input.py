@@ -152,6 +152,8 @@ _BY_NAME = {
     "HandshakeId": "h-" + "0" * 32,
     "CreateAccountRequestId": "car-" + "0" * 32,
     "ResponsibilityTransferId": "rt-" + "0" * 8,
+    "PolicyId": "p-FullAWSAccess",
+    "RootId": "r-abcd",
 }
 _CANDIDATES = (
     "h-" + "0" * 32,
@@ -337,6 +339,10 @@ def accepts(allowed: set[Answer], answer: Answer) -> bool:
 
 
 
+#: Enums whose values the service refuses with a reason of their own (behaviour.md, "Input").
+_ENUM_REASONS = {"PolicyType": "INVALID_ENUM_POLICY_TYPE", "EffectivePolicyType": "INVALID_ENUM_POLICY_TYPE"}
+
+
 def expected(service: str, shape: Shape, received: Any, required: bool, in_list: bool, base: Answer) -> set[Answer]:
     """The acceptable answers for ``received`` (the value as the service decoded it) in ``shape``."""
     query = service == "sts"
@@ -359,7 +365,7 @@ def expected(service: str, shape: Shape, received: Any, required: bool, in_list:
         if high is not None and len(received) > high:
             return {invalid("MAX_LENGTH_EXCEEDED")}
         if getattr(shape, "enum", None) and received not in shape.enum:
-            return {invalid("INVALID_ENUM")}
+            return {invalid(_ENUM_REASONS.get(shape.name, "INVALID_ENUM"))}
         # Patterns and business rules: a reasoned refusal, or the same answer as valid input.
         return {base, Answer("ValidationError") if query else ANY_INVALID}
     if kind in ("integer", "long"):

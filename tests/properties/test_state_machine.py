@@ -11,7 +11,10 @@ The clock is driven by time-machine in ``OrgMachine`` and by freezegun in ``Free
 ``TreeMachine`` adds the organization tree: OUs created and deleted, accounts moved, tagged and
 closed; its invariant is the tree's: every member has exactly one parent, what each root and OU
 holds is what the rules say, paths match parents, no OU is deeper than 5, a closed account stays
-until its 90 days are over.
+until its 90 days are over. ``GovernanceMachine`` adds policies: policy types enabled and disabled,
+policies created and deleted, attached and detached; its invariants are the attachments': every
+target of an enabled SCP type keeps at least one SCP, none holds more than its type's maximum, and
+nothing is attached outside its organization.
 """
 
 from __future__ import annotations
@@ -42,7 +45,11 @@ from support.shape_contract import declared_errors
 from support.billing import MODELED as TRANSFERS_MODELED
 from support.reference_model import (
     CLOSED_RETENTION,
+    FULL_AWS_ACCESS,
+    MAX_ATTACHED,
     OPEN,
+    SCP,
+    TAG,
     TERMINAL,
     TRANSFER,
     Expected,
@@ -80,6 +87,7 @@ UNKNOWN_HANDSHAKE = "h-" + "0" * 32
 EXAMPLES = 2.5
 FREEZEGUN_EXAMPLES = 0.6
 TREE_EXAMPLES = 1.0
+GOVERNANCE_EXAMPLES = 0.8
 STEPS = 40
 
 OU_NAMES = ("Prod", "prod", "Dev")
@@ -108,6 +116,8 @@ def shared_session() -> boto3.Session:
 
 class OrgMachine(RuleBasedStateMachine):
     handshakes = Bundle("handshakes")
+    #: More options for the simulation, for machines that need them.
+    options: dict[str, Any] = {}
 
     def __init__(self) -> None:
         super().__init__()
@@ -120,6 +130,7 @@ class OrgMachine(RuleBasedStateMachine):
             max_invitations_per_day=MAX_INVITATIONS_PER_DAY,
             max_inbound_transfers=MAX_INBOUND_TRANSFERS,
             max_transfer_chain_length=MAX_CHAIN,
+            **self.options,
         ).start()
         self.ref = Reference(MAX_ACCOUNTS, MAX_INVITATIONS_PER_DAY, MAX_INBOUND_TRANSFERS, MAX_CHAIN)
         #: Transfer statuses a call ended in, once observed (they never change).
@@ -196,7 +207,7 @@ class OrgMachine(RuleBasedStateMachine):
         self.sim.organizations  # a look at the world settles it  # noqa: B018
 
     def learn_root(self, management: str, feature_set: str) -> str:
-        """The new organization's root, as ListRoots shows it: one, with the policy types of S1."""
+        """The new organization's root, as ListRoots shows it: one, with its policy types (behaviour.md, "The organization tree")."""
         (root,) = self.client(management).list_roots()["Roots"]
         scp = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
         assert root["PolicyTypes"] == (scp if feature_set == "ALL" else [])
@@ -1075,6 +1086,219 @@ class TreeMachine(OrgMachine):
                 assert (dict(account.tags), account.parent_id, account.state) == (ref.tags, ref.parent, ref.state), account.id
 
 
+class GovernanceMachine(TreeMachine):
+    """The tree machine with policies: types, policies, attachments (SCPs with their legacy limit of
+    five per target, so that the maximum is reached)."""
+
+    policies = Bundle("policies")
+    options = {"legacy_scp_limits": True}
+    POLICY_NAMES = ("Guard", "guard", "Audit", "Deny", "Tags", "FullAWSAccess")
+    UNKNOWN_POLICY = "p-zzzzzzzz"
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Every customer policy id ever created, deleted ones too.
+        self.seen_policies: list[str] = []
+        #: Names never used before, for policies meant to be created.
+        self.fresh = 0
+
+    def known_policies(self) -> list[str]:
+        return [*self.seen_policies, FULL_AWS_ACCESS, self.UNKNOWN_POLICY]
+
+    def targets(self) -> list[str]:
+        return [*self.parents(), *ACTORS]
+
+    @rule(
+        target=policies,
+        caller=st.sampled_from(ACTORS),
+        name=st.sampled_from(POLICY_NAMES),
+        policy_type=st.sampled_from([SCP, SCP, TAG]),
+        malformed=st.sampled_from([False, False, False, True]),
+    )
+    def create_policy(self, caller: str, name: str, policy_type: str, malformed: bool) -> Any:
+        # Malformed: an SCP without statements, or anything that is not a JSON object.
+        content = ('{"Statement": []}' if policy_type == SCP else "[]") if malformed else (
+            '{"Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}}' if policy_type == SCP else "{}"
+        )
+        expected = self.ref.expect_create_policy(caller, name, policy_type, malformed)
+        answer = self.call(expected, caller, "CreatePolicy", Name=name, Description="", Type=policy_type, Content=content)
+        if answer is None:
+            return multiple()
+        summary = answer["Policy"]["PolicySummary"]
+        assert (summary["Name"], summary["Type"], summary["AwsManaged"]) == (name, policy_type, False)
+        assert summary["Id"] not in self.seen_policies
+        self.ref.create_policy(caller, summary["Id"], name, policy_type)
+        self.seen_policies.append(summary["Id"])
+        return summary["Id"]
+
+    @rule(target=policies, data=st.data(), name=st.sampled_from(POLICY_NAMES), policy_type=st.sampled_from([SCP, TAG]))
+    def management_creates_policy(self, data: st.DataObject, name: str, policy_type: str) -> Any:
+        org = self.managed(data)
+        return multiple() if org is None else self.create_policy(org.management, name, policy_type, False)
+
+    @rule(target=policies, data=st.data(), made=st.integers(0, 5), moves=st.integers(2, 12))
+    def management_governs(self, data: st.DataObject, made: int, moves: int) -> Any:
+        # Steer towards a busy organization: a policy type switched now and then, new policies
+        # (fresh names), a run of attachments and detachments mostly on one target (up to the maxima
+        # and down to the minima), then a policy deleted.
+        orgs = sorted((o for o in self.ref.orgs.values() if o.feature_set == "ALL"), key=lambda o: o.id)
+        if not orgs:
+            return multiple()
+        org = data.draw(st.sampled_from(orgs))
+        switch = data.draw(st.sampled_from([None, None, None, SCP, TAG]))
+        if switch is not None:
+            self._policy_type(org.management, org.root, switch, switch not in org.policy_types)
+        new = []
+        for _ in range(made):
+            self.fresh += 1
+            created = self.create_policy(org.management, f"Policy {self.fresh}", data.draw(st.sampled_from([SCP, SCP, TAG])), False)
+            if isinstance(created, str):
+                new.append(created)
+        targets = [*org.parent_ids(), *sorted(org.members)]
+        focus = data.draw(st.sampled_from(targets))
+        for _ in range(moves):
+            detach = data.draw(st.sampled_from([False, False, True]))
+            mine = [key for key in org.attachments if key[0] == focus]
+            if detach and mine:
+                target, policy = data.draw(st.sampled_from(mine))
+            else:
+                policy = data.draw(st.sampled_from([*org.policies, FULL_AWS_ACCESS]))
+                target = data.draw(st.sampled_from([focus, focus, *targets]))
+            self._attachment(org.management, policy, target, detach)
+        if org.policies and data.draw(st.booleans()):
+            self.delete_policy(org.management, data)
+        return multiple(*new)
+
+    @rule(target=policies, data=st.data(), policy_type=st.sampled_from([SCP, TAG]))
+    def management_fills_a_target(self, data: st.DataObject, policy_type: str) -> Any:
+        # Steer towards a target's maximum: attach policies of one type until it is refused.
+        orgs = sorted((o for o in self.ref.orgs.values() if o.feature_set == "ALL"), key=lambda o: o.id)
+        if not orgs:
+            return multiple()
+        org = data.draw(st.sampled_from(orgs))
+        target = data.draw(st.sampled_from([*org.parent_ids(), *sorted(org.members)]))
+        new = []
+        while len(org.attached(target, policy_type)) < MAX_ATTACHED[policy_type] and len(new) < 3:
+            self.fresh += 1
+            created = self.create_policy(org.management, f"Policy {self.fresh}", policy_type, False)
+            if not isinstance(created, str):
+                break
+            new.append(created)
+            self._attachment(org.management, created, target, detach=False)
+        candidates = [p for p in org.policies if org.policy_type(p) == policy_type]
+        if candidates:
+            self._attachment(org.management, data.draw(st.sampled_from(candidates)), target, detach=False)
+        return multiple(*new)
+
+    @rule(caller=st.sampled_from(ACTORS), data=st.data())
+    def delete_policy(self, caller: str, data: st.DataObject) -> None:
+        policy = data.draw(st.sampled_from(self.known_policies()))
+        if self.call(self.ref.expect_delete_policy(caller, policy), caller, "DeletePolicy", PolicyId=policy):
+            self.ref.delete_policy(caller, policy)
+
+    @rule(caller=st.sampled_from(ACTORS), data=st.data(), detach=st.booleans())
+    def attach_or_detach(self, caller: str, data: st.DataObject, detach: bool) -> None:
+        policy = data.draw(st.sampled_from(self.known_policies()))
+        target = data.draw(st.sampled_from(self.targets()))
+        self._attachment(caller, policy, target, detach)
+
+    @rule(data=st.data(), detach=st.sampled_from([False, False, True]))
+    def management_attaches(self, data: st.DataObject, detach: bool) -> None:
+        # Steer towards attachments that can succeed, fill a target and empty it again.
+        org = self.managed(data)
+        if org is None:
+            return
+        if detach and org.attachments:
+            target, policy = data.draw(st.sampled_from(list(org.attachments)))
+        else:
+            policy = data.draw(st.sampled_from([*org.policies, FULL_AWS_ACCESS]))
+            target = data.draw(st.sampled_from([*org.parent_ids(), *sorted(org.members)]))
+        self._attachment(org.management, policy, target, detach)
+
+    def _attachment(self, caller: str, policy: str, target: str, detach: bool) -> None:
+        params = {"PolicyId": policy, "TargetId": target}
+        if detach:
+            if self.call(self.ref.expect_detach(caller, policy, target), caller, "DetachPolicy", **params) is not None:
+                self.ref.detach(caller, policy, target)
+        elif self.call(self.ref.expect_attach(caller, policy, target), caller, "AttachPolicy", **params) is not None:
+            self.ref.attach(caller, policy, target)
+
+    @rule(caller=st.sampled_from(ACTORS), data=st.data(), policy_type=st.sampled_from([SCP, TAG]), enable=st.booleans())
+    def enable_or_disable_type(self, caller: str, data: st.DataObject, policy_type: str, enable: bool) -> None:
+        root = data.draw(st.sampled_from([*sorted(o.root for o in self.ref.orgs.values()), UNKNOWN_ROOT]))
+        self._policy_type(caller, root, policy_type, enable)
+
+    @rule(data=st.data(), policy_type=st.sampled_from([SCP, TAG]), enable=st.booleans())
+    def management_switches_a_type(self, data: st.DataObject, policy_type: str, enable: bool) -> None:
+        org = self.managed(data)
+        if org is not None:
+            self._policy_type(org.management, org.root, policy_type, enable)
+
+    def _policy_type(self, caller: str, root: str, policy_type: str, enable: bool) -> None:
+        params = {"RootId": root, "PolicyType": policy_type}
+        if enable:
+            expected = self.ref.expect_enable_type(caller, root, policy_type)
+            answer = self.call(expected, caller, "EnablePolicyType", **params)
+            if answer is not None:
+                self.ref.enable_type(caller, policy_type)
+        else:
+            expected = self.ref.expect_disable_type(caller, root, policy_type)
+            answer = self.call(expected, caller, "DisablePolicyType", **params)
+            if answer is not None:
+                self.ref.disable_type(caller, policy_type)
+        if answer is not None:
+            org = self.ref.org_of(caller)
+            assert org is not None
+            assert answer["Root"]["PolicyTypes"] == [{"Type": t, "Status": "ENABLED"} for t in org.policy_types]
+
+    @rule(caller=st.sampled_from(ACTORS), data=st.data())
+    def read_policies(self, caller: str, data: st.DataObject) -> None:
+        policy = data.draw(st.sampled_from(self.known_policies()))
+        found = self.call(self.ref.expect_policy_read(caller, policy_id=policy), caller, "DescribePolicy", PolicyId=policy)
+        if found is not None:
+            org = self.ref.org_of(caller)
+            assert org is not None
+            assert found["Policy"]["PolicySummary"]["Type"] == org.policy_type(policy)
+        target = data.draw(st.sampled_from(self.targets()))
+        listed = self.call(
+            self.ref.expect_policy_read(caller, target=target), caller, "ListPoliciesForTarget", TargetId=target, Filter=SCP
+        )
+        if listed is not None:
+            org = self.ref.org_of(caller)
+            assert org is not None
+            assert [p["Id"] for p in listed["Policies"]] == org.attached(target, SCP)
+
+    # -- invariants -------------------------------------------------------------------------------------
+
+    @invariant()
+    def attachments_are_what_the_rules_say(self) -> None:
+        self.settle()
+        for org in sorted(self.ref.orgs.values(), key=lambda o: o.id):
+            client = self.client(org.management)
+            targets = [*org.parent_ids(), *sorted(org.members)]
+            (root,) = client.list_roots()["Roots"]
+            assert root["PolicyTypes"] == [{"Type": t, "Status": "ENABLED"} for t in org.policy_types]
+            for target in targets:
+                for policy_type in (SCP, TAG):
+                    found = self._everything(client, "ListPoliciesForTarget", "Policies", TargetId=target, Filter=policy_type)
+                    ids = [p["Id"] for p in found]
+                    assert ids == org.attached(target, policy_type), (org.id, target, policy_type)
+                    # No target above its type's maximum; every target keeps an SCP while they are enabled.
+                    assert len(ids) <= MAX_ATTACHED[policy_type]
+                    if policy_type == SCP and SCP in org.policy_types:
+                        assert ids, f"{target} has no SCP"
+            # Nothing attached outside the organization, and each policy's targets in attachment order.
+            for policy in [*org.policies, *([FULL_AWS_ACCESS] if org.feature_set == "ALL" else [])]:
+                found = self._everything(client, "ListTargetsForPolicy", "Targets", PolicyId=policy)
+                assert [t["TargetId"] for t in found] == org.targets_of(policy), (org.id, policy)
+                assert {t["TargetId"] for t in found} <= set(targets)
+            listed = self._everything(client, "ListPolicies", "Policies", Filter=SCP)
+            expected = [p.id for p in org.policies.values() if p.type == SCP] + [FULL_AWS_ACCESS] * (org.feature_set == "ALL")
+            assert [p["Id"] for p in listed] == expected
+            seen = self.sim.organization(org.id)
+            assert {(t, p) for t, ids in seen.attachments.items() for p in ids} == set(org.attachments)
+
+
 def _examples(share: float) -> int:
     return int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", round(settings.default.max_examples * share)))
 
@@ -1090,6 +1314,10 @@ TestStateMachineFreezegun.settings = settings(
 TestStateMachineTree = TreeMachine.TestCase
 TestStateMachineTree.settings = settings(
     settings.default, max_examples=_examples(TREE_EXAMPLES), stateful_step_count=STEPS
+)
+TestStateMachineGovernance = GovernanceMachine.TestCase
+TestStateMachineGovernance.settings = settings(
+    settings.default, max_examples=_examples(GOVERNANCE_EXAMPLES), stateful_step_count=STEPS
 )
 
 

@@ -1,5 +1,6 @@
 """The response serializers are generic: for the output shape of every simulated operation (read
-from the route table, so operations added later are covered too, where the installed model has them) and for every error shape, any value
+from the route table via ``routes.simulated()``, so operations added later are covered too, where the
+installed model has them) and for every error shape, any value
 the shape allows is serialized so that botocore's own parser reads back exactly that value."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from orgsim.adapters.http.encode import json_body, json_error, xml_body, xml_error
 from orgsim.service.botocore_model import service_model
-from orgsim.service.routes import HANDLERS, simulated
+from orgsim.service.routes import simulated
 
 OPERATIONS = [(service, name) for service, names in simulated().items() for name in names]
 # Text as services send it: any character XML 1.0 can carry (AWS's values never hold others).
@@ -87,7 +88,7 @@ def test_any_output_reads_back_as_itself(service: str, name: str, data: st.DataO
     assert _roundtrip(operation, value) == value
 
 
-@pytest.mark.parametrize("service", sorted(HANDLERS))
+@pytest.mark.parametrize("service", sorted(simulated()))
 @settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_error_reads_back_with_its_code_message_and_members(service: str, data: st.DataObject) -> None:

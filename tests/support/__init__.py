@@ -20,7 +20,7 @@ INNER_ARGS = ("-p", "no:randomly", "-p", "no:cacheprovider", "--disable-socket",
 #: The members an Account has in the installed botocore model (older ones lack State and Paths).
 ACCOUNT_MEMBERS = member_names("organizations", "Account")
 
-# Reason values are only set on these shapes (spec 1.1).
+# Reason values are only set on these shapes (behaviour.md, "Errors").
 _SHAPES_WITH_REASON = {
     "InvalidInputException",
     "ConstraintViolationException",

@@ -1,14 +1,14 @@
-"""A small reference model of the handshake rules and the organization tree, written from the specs,
-not from orgsim's code.
-
-Billing transfers follow the billing-transfer reference (its quotas, dates, chains and the
-transfer's own lifecycle), with the project's decisions and docs/behaviour.md ("Billing transfers").
+"""A small reference model of the rules orgsim follows, written from the behaviour references and
+the decisions orgsim documents, not from its code.
 
 It predicts the answer to every call the state machine makes: either an error (code and Reason) or
-success, and how the world changes. Handshake spec sections: 5 (check order), 6.1-6.7 and 6.10
-(operations), 7 (transition table), 8 (expiry and 30-day retention), 11 (quotas), A9, A11, A12, A15.
-Structure spec sections 1-6: roots, OUs (depth 5, sibling names), MoveAccount's check order (S7),
-tags (S10), CloseAccount and what a closed account may do (S4, S5, S13-S15).
+success, and how the world changes: who may call what and the order of the checks (behaviour.md,
+"Who may call what"), the handshake operations, their transition table, expiry and retention
+(behaviour.md, "Handshakes"), the quotas (behaviour.md, "Quotas"), the tree: roots, OUs with their
+depth and sibling names, MoveAccount's check order, tags and closing accounts (behaviour.md,
+"The organization tree"), billing transfers with their quotas, dates and chains (behaviour.md,
+"Billing transfers"), and policy types, policies and their attachments, the defaults new targets
+get and what leaving, deleting an OU and closing do to them (behaviour.md, "Attaching policies").
 
 Time semantics (behaviour.md, "When the clock goes back"): EXPIRED and the purge follow from the
 clock, and once the world has been brought to a moment (``settle``, before every call) what time did
@@ -31,6 +31,11 @@ CLOSED_RETENTION = dt.timedelta(days=90)
 MAX_DEPTH = 5
 MAX_TAGS = 50
 ACTIVE, PENDING_CLOSURE, CLOSED = "ACTIVE", "PENDING_CLOSURE", "CLOSED"
+SCP, TAG = "SERVICE_CONTROL_POLICY", "TAG_POLICY"
+FULL_AWS_ACCESS = "p-FullAWSAccess"
+#: Direct attachments per target, at most and at least, by type (with legacy_scp_limits: 5).
+MAX_ATTACHED = {SCP: 5, TAG: 10}
+MIN_ATTACHED = {SCP: 1, TAG: 0}
 
 OPEN, ACCEPTED, DECLINED, CANCELED, EXPIRED = "OPEN", "ACCEPTED", "DECLINED", "CANCELED", "EXPIRED"
 REQUESTED, WITHDRAWN = "REQUESTED", "WITHDRAWN"
@@ -95,9 +100,42 @@ class RefOrg:
     root_tags: dict[str, str] = field(default_factory=dict)
     #: In creation order.
     ous: dict[str, RefOU] = field(default_factory=dict)
+    #: The policy types enabled on the root, in the order enabled.
+    policy_types: list[str] = field(default_factory=list)
+    #: Customer policies by id, in creation order.
+    policies: dict[str, RefPolicy] = field(default_factory=dict)
+    #: Every direct attachment, (target, policy id), in attachment order.
+    attachments: dict[tuple[str, str], None] = field(default_factory=dict)
 
     def parent_ids(self) -> list[str]:
         return [self.root, *self.ous]
+
+    def policy_type(self, policy_id: str) -> str | None:
+        """The type of a policy this organization can see (None: not found)."""
+        if policy_id in self.policies:
+            return self.policies[policy_id].type
+        return SCP if policy_id == FULL_AWS_ACCESS and self.feature_set == "ALL" else None
+
+    def attached(self, target: str, policy_type: str) -> list[str]:
+        return [p for (t, p) in self.attachments if t == target and self.policy_type(p) == policy_type]
+
+    def targets_of(self, policy_id: str) -> list[str]:
+        return [t for (t, p) in self.attachments if p == policy_id]
+
+    def drop_attachments(self, target: str) -> None:
+        for key in [k for k in self.attachments if k[0] == target]:
+            del self.attachments[key]
+
+    def attach_defaults(self, target: str) -> None:
+        if SCP in self.policy_types:
+            self.attachments[(target, FULL_AWS_ACCESS)] = None
+
+
+@dataclass
+class RefPolicy:
+    id: str
+    name: str
+    type: str
 
 
 @dataclass
@@ -225,6 +263,8 @@ class Reference:
         self.handshakes: dict[str, RefHandshake] = {}  # in creation order
         self._placements = 0
         self.transfers: dict[str, RefTransfer] = {}  # in creation order
+        #: Every account in the order of its latest join (the order targets of a new type's default take).
+        self.joined: dict[str, None] = {}
 
     def settle(self, now: dt.datetime) -> None:
         """The world brought up to ``now`` (every call, and every look at the world, does this first):
@@ -256,7 +296,7 @@ class Reference:
         return found.id if found is not None else None
 
     def target_key(self, target_type: str, target_id: str) -> str:
-        """Two invitations name the same account when their keys are equal (A15)."""
+        """Two invitations name the same account when their keys are equal (behaviour.md, "Invitations")."""
         if target_type == "ACCOUNT":
             return target_id
         found = self.by_email(target_id)
@@ -437,9 +477,12 @@ class Reference:
 
     def _join(self, account_id: str, org: RefOrg) -> None:
         org.members.add(account_id)
+        self.joined.pop(account_id, None)
+        self.joined[account_id] = None
         account = self.accounts[account_id]
         account.org = org.id
         self._place(account, org.root)
+        org.attach_defaults(account_id)
 
     def _place(self, account: RefAccount, parent: str) -> None:
         self._placements += 1
@@ -449,6 +492,7 @@ class Reference:
         org = self.org_of(caller)
         assert org is not None
         org.members.discard(caller)
+        org.drop_attachments(caller)
         account = self.accounts[caller]
         account.org, account.parent, account.tags = None, None, {}
 
@@ -457,6 +501,9 @@ class Reference:
 
     def create_org(self, caller: str, org_id: str, feature_set: str, root_id: str) -> None:
         org = self.orgs[org_id] = RefOrg(org_id, caller, feature_set, root=root_id)
+        if feature_set == "ALL":
+            org.policy_types.append(SCP)  # SCPs enabled, p-FullAWSAccess on the root
+        org.attach_defaults(root_id)
         self._join(caller, org)
 
     def delete_org(self, caller: str, now: dt.datetime) -> None:
@@ -473,7 +520,7 @@ class Reference:
     # -- the organization tree, tags and closing (structure spec) --------------------------------
 
     def is_closed(self, account_id: str) -> bool:
-        """A closed account's every Organizations call is refused (S14)."""
+        """A closed account's every Organizations call is refused (behaviour.md, "Closing accounts")."""
         account = self.accounts.get(account_id)
         return account is not None and account.state == CLOSED
 
@@ -535,6 +582,7 @@ class Reference:
         org = self.org_of(caller)
         assert org is not None
         ou = org.ous[ou_id] = RefOU(ou_id, name, parent_id, self.depth_of(org, parent_id) + 1, dict(tags))
+        org.attach_defaults(ou_id)
         return ou
 
     def expect_delete_ou(self, caller: str, ou_id: str) -> Expected:
@@ -551,6 +599,7 @@ class Reference:
         org = self.org_of(caller)
         assert org is not None
         del org.ous[ou_id]
+        org.drop_attachments(ou_id)  # attachments do not stop it
 
     def expect_move(self, caller: str, account_id: str, source: str, destination: str) -> Expected:
         org, refused = self._management(caller)
@@ -757,10 +806,145 @@ class Reference:
         t.final, t.ended, t.end = WITHDRAWN, now, end
 
 
+    # -- policies (governance spec) ---------------------------------------------------------------
+
+    def is_target(self, org: RefOrg, target: str) -> bool:
+        return target == org.root or target in org.ous or target in org.members
+
+    def expect_enable_type(self, caller: str, root: str, policy_type: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if org.feature_set != "ALL":
+            return fail("PolicyTypeNotAvailableForOrganizationException")
+        if root != org.root:
+            return fail("RootNotFoundException")
+        if policy_type in org.policy_types:
+            return fail("PolicyTypeAlreadyEnabledException")
+        return SUCCESS
+
+    def enable_type(self, caller: str, policy_type: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        org.policy_types.append(policy_type)
+        if policy_type == SCP:  # the default goes everywhere: root, OUs, then members as they joined
+            for target in [org.root, *org.ous, *self.members_in_order(org)]:
+                org.attachments[(target, FULL_AWS_ACCESS)] = None
+
+    def members_in_order(self, org: RefOrg) -> list[str]:
+        return [a for a in self.joined if a in org.members]
+
+    def expect_disable_type(self, caller: str, root: str, policy_type: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if root != org.root:
+            return fail("RootNotFoundException")
+        if policy_type not in org.policy_types:
+            return fail("PolicyTypeNotEnabledException")
+        return SUCCESS
+
+    def disable_type(self, caller: str, policy_type: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        org.policy_types.remove(policy_type)
+        for key in [k for k in org.attachments if org.policy_type(k[1]) == policy_type]:
+            del org.attachments[key]
+
+    def expect_create_policy(self, caller: str, name: str, policy_type: str, malformed: bool) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if org.feature_set != "ALL":
+            return fail("PolicyTypeNotAvailableForOrganizationException")
+        if malformed:
+            return fail("MalformedPolicyDocumentException")
+        taken = any(p.name == name and p.type == policy_type for p in org.policies.values())
+        if taken or (policy_type == SCP and name == "FullAWSAccess"):
+            return fail("DuplicatePolicyException")
+        return SUCCESS
+
+    def create_policy(self, caller: str, policy_id: str, name: str, policy_type: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        org.policies[policy_id] = RefPolicy(policy_id, name, policy_type)
+
+    def expect_delete_policy(self, caller: str, policy_id: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if org.policy_type(policy_id) is None:
+            return fail("PolicyNotFoundException")
+        if policy_id == FULL_AWS_ACCESS:
+            return fail("InvalidInputException", "IMMUTABLE_POLICY")
+        if org.targets_of(policy_id):
+            return fail("PolicyInUseException")
+        return SUCCESS
+
+    def delete_policy(self, caller: str, policy_id: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        del org.policies[policy_id]
+
+    def expect_attach(self, caller: str, policy_id: str, target: str) -> Expected:
+        """The order of the checks: the policy, the target, the type enabled, a duplicate, the maximum."""
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        policy_type = org.policy_type(policy_id)
+        if policy_type is None:
+            return fail("PolicyNotFoundException")
+        if not self.is_target(org, target):
+            return fail("TargetNotFoundException")
+        if policy_type not in org.policy_types:
+            return fail("PolicyTypeNotEnabledException")
+        if (target, policy_id) in org.attachments:
+            return fail("DuplicatePolicyAttachmentException")
+        if len(org.attached(target, policy_type)) >= MAX_ATTACHED[policy_type]:
+            return fail("ConstraintViolationException", "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
+        return SUCCESS
+
+    def attach(self, caller: str, policy_id: str, target: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        org.attachments[(target, policy_id)] = None
+
+    def expect_detach(self, caller: str, policy_id: str, target: str) -> Expected:
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        policy_type = org.policy_type(policy_id)
+        if policy_type is None:
+            return fail("PolicyNotFoundException")
+        if not self.is_target(org, target):
+            return fail("TargetNotFoundException")
+        if (target, policy_id) not in org.attachments:
+            return fail("PolicyNotAttachedException")
+        if len(org.attached(target, policy_type)) - 1 < MIN_ATTACHED[policy_type]:
+            return fail("ConstraintViolationException", "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
+        return SUCCESS
+
+    def detach(self, caller: str, policy_id: str, target: str) -> None:
+        org = self.org_of(caller)
+        assert org is not None
+        del org.attachments[(target, policy_id)]
+
+    def expect_policy_read(self, caller: str, policy_id: str | None = None, target: str | None = None) -> Expected:
+        """DescribePolicy, ListTargetsForPolicy (a policy), ListPoliciesForTarget (a target)."""
+        org, refused = self._management(caller)
+        if org is None:
+            return refused
+        if policy_id is not None and org.policy_type(policy_id) is None:
+            return fail("PolicyNotFoundException")
+        if target is not None and not self.is_target(org, target):
+            return fail("TargetNotFoundException")
+        return SUCCESS
+
+
 def _in_order(transfers: Iterable[RefTransfer]) -> list[RefTransfer]:
     return sorted(transfers, key=lambda t: (t.handshake.requested, t.id))
 
 
 def _listed(handshakes: Iterable[RefHandshake]) -> list[RefHandshake]:
-    """In list order: by RequestedTimestamp, then Id (spec section 9)."""
+    """In list order: by RequestedTimestamp, then Id (behaviour.md, "Lists")."""
     return sorted(handshakes, key=lambda h: (h.requested, h.id))

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from . import errors, quotas
-from .membership import join, managed_by
+from .membership import administered_by, join, managed_by
 from .model import CREATED, FAILED, SUCCEEDED, Account, AccountRequest, Organization
 from .store import World
 from .tags import check_tags
@@ -71,7 +71,7 @@ def email_taken(world: World, email: str) -> bool:
 
 
 def describe(world: World, caller: Account, request_id: str) -> AccountRequest:
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "DescribeCreateAccountStatus")
     request = world.account_requests.get(request_id)
     if request is None or request.org_id != org.id:
         raise errors.Rejected(

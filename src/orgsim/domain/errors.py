@@ -90,3 +90,39 @@ def target_not_found() -> Rejected:
 
 def duplicate_organizational_unit() -> Rejected:
     return Rejected("DuplicateOrganizationalUnitException", "An OU with the same name already exists under this parent.")
+
+
+# -- policies, trusted access and delegated administrators ------------------------------------------
+
+
+def policy_not_found() -> Rejected:
+    return Rejected("PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.")
+
+
+def policy_target_not_found() -> Rejected:
+    return Rejected("TargetNotFoundException", "We can't find a root, OU, or account with the TargetId that you specified.")
+
+
+def root_not_found() -> Rejected:
+    return Rejected("RootNotFoundException", "We can't find a root with the RootId that you specified.")
+
+
+def not_in_all_features_mode() -> Rejected:
+    return constraint(
+        "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE", "You can perform this operation only if the organization has enabled all features."
+    )
+
+
+def policy_type_not_available() -> Rejected:
+    return Rejected(
+        "PolicyTypeNotAvailableForOrganizationException",
+        "You can use policies only after you enable all features in the organization.",
+    )
+
+
+def unrecognized_service_principal() -> Rejected:
+    return invalid_input("UNRECOGNIZED_SERVICE_PRINCIPAL", "You specified an unrecognized service principal.")
+
+
+def invalid_policy_type() -> Rejected:
+    return invalid_input("INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type.")

@@ -50,6 +50,13 @@ class IdGenerator:
     def transfer_id(self) -> str:
         return "rt-" + self._pick(_LOWER_ALNUM, 8)
 
+    def policy_id(self) -> str:
+        """``p-`` + 8 lowercase letters or digits, the form real policy ids have."""
+        return "p-" + self._pick(_LOWER_ALNUM, 8)
+
+    def resource_policy_id(self) -> str:
+        return "rp-" + self._pick(_LOWER_ALNUM, 8)
+
     def create_account_request_id(self) -> str:
         return "car-" + self._hex(32)
 

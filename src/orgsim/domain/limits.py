@@ -8,7 +8,43 @@ quotas no user would plausibly change are not options and keep their defaults he
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+
+class PolicyTypeLimits(NamedTuple):
+    """The quotas of one policy type (behaviour.md, "Policies")."""
+
+    #: Policies of the type attached directly to one root, OU or account, at most and at least.
+    max_per_target: int
+    min_per_target: int
+    #: Characters of a policy's content.
+    max_content: int
+    #: Customer policies of the type per organization.
+    max_policies: int
+
+
+_MANAGEMENT_TYPE: Final = PolicyTypeLimits(10, 0, 10_000, 1_000)
+#: By policy type. A type not listed (one newer than this table) has ``DEFAULT_POLICY_TYPE_LIMITS``.
+POLICY_TYPE_LIMITS: Final[Mapping[str, PolicyTypeLimits]] = {
+    "SERVICE_CONTROL_POLICY": PolicyTypeLimits(10, 1, 10_240, 10_000),
+    "RESOURCE_CONTROL_POLICY": PolicyTypeLimits(5, 1, 5_120, 2_000),
+    "TAG_POLICY": _MANAGEMENT_TYPE,
+    "BACKUP_POLICY": _MANAGEMENT_TYPE,
+    "DECLARATIVE_POLICY_EC2": _MANAGEMENT_TYPE,
+    "SECURITYHUB_POLICY": _MANAGEMENT_TYPE,
+    "CHATBOT_POLICY": PolicyTypeLimits(5, 0, 10_000, 1_000),
+    "AISERVICES_OPT_OUT_POLICY": PolicyTypeLimits(5, 0, 2_500, 1_000),
+}
+DEFAULT_POLICY_TYPE_LIMITS: Final = _MANAGEMENT_TYPE
+#: Service control policies before AWS doubled their quotas on 15 May 2026 (``legacy_scp_limits``).
+LEGACY_SCP_LIMITS: Final = PolicyTypeLimits(5, 1, 5_120, 10_000)
+#: Delegated administrators per service: one, except where a service allows more.
+DELEGATED_ADMINISTRATORS_PER_SERVICE: Final = 1
+DELEGATED_ADMINISTRATORS_FOR: Final[Mapping[str, int]] = {"member.org.stacksets.cloudformation.amazonaws.com": 5}
+#: Characters of the resource-based delegation policy (the model's own maximum).
+MAX_RESOURCE_POLICY_CONTENT: Final = 40_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +79,21 @@ class Limits:
     #: The longest chain of accepted billing transfers (A pays for B, which pays for C: 2). AWS allows 1
     #: by default and up to 2 on request.
     max_transfer_chain_length: int = 1
+    #: Service control policies with the quotas they had before 15 May 2026: 5 per target, 5,120
+    #: characters (instead of 10 and 10,240).
+    legacy_scp_limits: bool = False
+    #: Service principals trusted access and delegated administrators accept besides the known ones.
+    extra_service_principals: tuple[str, ...] = ()
+
+    def policy_type(self, policy_type: str) -> PolicyTypeLimits:
+        """The quotas of ``policy_type``."""
+        if self.legacy_scp_limits and policy_type == "SERVICE_CONTROL_POLICY":
+            return LEGACY_SCP_LIMITS
+        return POLICY_TYPE_LIMITS.get(policy_type, DEFAULT_POLICY_TYPE_LIMITS)
+
+    def delegated_administrators(self, service_principal: str) -> int:
+        """How many accounts may be delegated administrators for ``service_principal`` at once."""
+        return DELEGATED_ADMINISTRATORS_FOR.get(service_principal, DELEGATED_ADMINISTRATORS_PER_SERVICE)
 
     @property
     def create_account_delay(self) -> dt.timedelta:

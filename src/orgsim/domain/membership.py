@@ -1,7 +1,9 @@
 """Organizations and who belongs to them: create and delete, join and part, leave and remove.
 
 Who may do what follows the roles of (behaviour.md, "Who may call what"): the management account
-manages, members belong, standalone accounts belong to nothing.
+manages, members belong, standalone accounts belong to nothing. A delegated administrator is a
+member that may also read what the management account reads, and a delegation policy may let a
+member make some of the management account's calls (``administered_by``, ``authorize``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,51 @@ from collections.abc import Iterable
 
 from . import errors, tree
 from .errors import Rejected
-from .model import ALL, CANCELED, EXPIRED, INVITED, Account, Organization
+from .model import ALL, CANCELED, EXPIRED, INVITED, LIVE_STATES, Account, Organization, Request
 from .store import World
+
+#: The reads a delegated administrator may make, besides the ones every member may make
+#: (behaviour.md, "Delegated administrators").
+DELEGATED_READS = frozenset(
+    {
+        "DescribeAccount",
+        "DescribeCreateAccountStatus",
+        "DescribeOrganizationalUnit",
+        "DescribePolicy",
+        "DescribeResourcePolicy",
+        "ListAWSServiceAccessForOrganization",
+        "ListAccounts",
+        "ListAccountsForParent",
+        "ListAccountsWithInvalidEffectivePolicy",
+        "ListChildren",
+        "ListCreateAccountStatus",
+        "ListDelegatedAdministrators",
+        "ListDelegatedServicesForAccount",
+        "ListEffectivePolicyValidationErrors",
+        "ListHandshakesForOrganization",
+        "ListOrganizationalUnitsForParent",
+        "ListParents",
+        "ListPolicies",
+        "ListPoliciesForTarget",
+        "ListRoots",
+        "ListTagsForResource",
+        "ListTargetsForPolicy",
+    }
+)
+#: The writes a delegation policy may grant a member (behaviour.md, "Delegation policies").
+DELEGABLE_WRITES = frozenset(
+    {
+        "AttachPolicy",
+        "CreatePolicy",
+        "DeletePolicy",
+        "DetachPolicy",
+        "DisablePolicyType",
+        "EnablePolicyType",
+        "TagResource",
+        "UntagResource",
+        "UpdatePolicy",
+    }
+)
 
 
 def organization_of(world: World, account: Account) -> Organization:
@@ -30,6 +75,36 @@ def managed_by(world: World, account: Account) -> Organization:
     return org
 
 
+def administered_by(world: World, account: Account, action: str) -> Organization:
+    """The organization whose management account, or a member allowed to make this call, ``account``
+    is: a delegated administrator for the reads, or a member a delegation policy names for
+    ``action`` (judged here by the caller and the action only; ``authorize`` judges the rest once
+    what the call names is found). Others are refused; standalone accounts too."""
+    org = organization_of(world, account)
+    if org.management_account_id == account.id:
+        return org
+    if action in DELEGATED_READS and account.id in org.delegated_administrators:
+        return org
+    request = Request(action)
+    if any(grant(world, org, account, request) for grant in world.rules.grants):
+        return org
+    raise errors.access_denied()
+
+
+def authorize(world: World, org: Organization, account: Account, request: Request) -> None:
+    """Refuse a member whose delegation does not cover what the call names (the management account
+    may do anything ``administered_by`` let it start)."""
+    if org.management_account_id == account.id:
+        return
+    if not any(grant(world, org, account, request) for grant in world.rules.grants):
+        raise errors.access_denied()
+
+
+def is_administrator(org: Organization, account: Account) -> bool:
+    """The management account, or a registered delegated administrator."""
+    return org.management_account_id == account.id or account.id in org.delegated_administrators
+
+
 def member_accounts(world: World, org: Organization) -> Iterable[Account]:
     """The members, the management account included, in the order they joined."""
     accounts = world.accounts
@@ -37,7 +112,7 @@ def member_accounts(world: World, org: Organization) -> Iterable[Account]:
 
 
 def describe_account(world: World, caller: Account, account_id: str) -> tuple[Account, Organization]:
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "DescribeAccount")
     if account_id not in org.members:
         raise errors.account_not_found()
     return world.accounts[account_id], org
@@ -61,6 +136,8 @@ def create_organization(world: World, caller: Account, feature_set: str | None, 
         root=root,
     )
     world.organizations[org_id] = org
+    for step in world.rules.parent_created:
+        step(world, org, root, now)
     # The management account is listed as INVITED, as in the service's own examples
     # (behaviour.md, "Who may call what").
     join(world, caller, org, INVITED, now)
@@ -99,6 +176,8 @@ def join(world: World, account: Account, org: Organization, method: str, now: dt
     account.join_seq = world.next_seq()
     org.members.add(account.id, account.join_seq)
     tree.place(world, account, org.root)
+    for step in world.rules.joined:
+        step(world, account, org, now)
 
 
 def part(world: World, account: Account, org: Organization) -> None:

@@ -1,5 +1,6 @@
-"""Accounts, organizations, their roots and organizational units, and handshakes as plain records,
-and the constants they use."""
+"""Accounts, organizations, their roots and organizational units, handshakes, and what governs an
+organization (policies, trusted access, delegated administrators) as plain records, and the
+constants they use."""
 
 from __future__ import annotations
 
@@ -179,6 +180,23 @@ class Organization:
     handshakes: SortedList[Handshake] = field(default_factory=lambda: SortedList(in_list_order))
     #: CreateAccount requests the organization made, in creation order.
     account_requests: list[AccountRequest] = field(default_factory=list)
+    #: Its own (customer) policies by id, in creation order; the AWS-managed ones belong to no
+    #: organization (behaviour.md, "Policies").
+    policies: dict[str, Policy] = field(default_factory=dict)
+    #: Each type's customer policies, in creation order, and each ``(type, name)`` to its policy's id.
+    policies_by_type: dict[str, OrderedIds] = field(default_factory=dict)
+    policy_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Direct attachments, indexed both ways: each target (root, OU or member account) to the
+    #: policies attached to it, in attachment order; each policy (AWS-managed ones included) to its
+    #: targets, in attachment order, by the same sequence numbers.
+    attachments: dict[str, dict[str, Attached]] = field(default_factory=dict)
+    targets: dict[str, OrderedIds] = field(default_factory=dict)
+    #: Trusted access: each service principal to when it was enabled, in enabling order.
+    service_access: dict[str, Since] = field(default_factory=dict)
+    #: Delegated administrators, in the order of their first registration, each with its services.
+    delegated_administrators: dict[str, Delegation] = field(default_factory=dict)
+    #: The resource-based delegation policy, when there is one.
+    resource_policy: ResourcePolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,3 +403,96 @@ class ResponsibilityTransfer:
             return None
         until = self.visible_until(now)
         return self.status(now) if until is None or now < until else None
+
+
+# -- what governs an organization --------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Policy:
+    """A policy: a customer one belongs to its organization; the AWS-managed ones are shared and
+    never change (behaviour.md, "Policies")."""
+
+    id: str
+    arn: str
+    name: str
+    description: str
+    type: str
+    content: str
+    aws_managed: bool = False
+    #: Orders the policies of one type by creation (0 for the AWS-managed ones).
+    seq: int = 0
+    #: When it was created or its content last changed (None for the AWS-managed ones).
+    updated_at: dt.datetime | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class Attached(NamedTuple):
+    """One direct attachment of a policy to a target."""
+
+    #: Orders the attachments of a target, and the targets of a policy.
+    seq: int
+    at: dt.datetime
+    #: The policy's type (kept here so that counting a target's attachments per type looks nothing up).
+    policy_type: str
+
+
+class Since(NamedTuple):
+    """When something was switched on (trusted access for a service, a registration), and where it
+    sorts among its kind."""
+
+    seq: int
+    at: dt.datetime
+
+
+@dataclass(eq=False)
+class Delegation:
+    """A member registered as a delegated administrator: for which services, since when."""
+
+    #: Orders the delegated administrators by their first registration.
+    seq: int
+    #: Each service principal it is registered for, in registration order.
+    services: dict[str, Since] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ResourcePolicy:
+    """The organization's resource-based delegation policy (behaviour.md, "Delegation policies")."""
+
+    id: str
+    arn: str
+    content: str
+    #: The statements, as checked when the policy was put.
+    statements: tuple[Statement, ...]
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement of a delegation policy, normalised: every element a tuple of texts."""
+
+    allow: bool
+    #: The accounts it names (twelve-digit ids).
+    principals: frozenset[str]
+    #: Action globs (``organizations:Attach*``), lower-cased; ``not_action`` when given as NotAction.
+    actions: tuple[str, ...]
+    not_action: bool
+    #: Resource globs (``*`` when absent); ``not_resource`` when given as NotResource.
+    resources: tuple[str, ...]
+    not_resource: bool
+    #: Conditions on ``organizations:PolicyType``: (operator, values) pairs; ``unknown`` when a
+    #: condition names another key or an operator orgsim does not evaluate.
+    policy_type_conditions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unknown_condition: bool = False
+
+
+class Request(NamedTuple):
+    """What a member asks to do, as the delegation rules judge it."""
+
+    #: The operation (``AttachPolicy``).
+    action: str
+    #: The ids of what the call acts on (a policy, a target, the root). None: not known yet, so
+    #: only the caller and the action are judged (behaviour.md, "Delegation policies").
+    resource_ids: tuple[str, ...] | None = None
+    #: The policy type the call concerns, when it concerns one.
+    policy_type: str | None = None

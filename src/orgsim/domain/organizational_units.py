@@ -1,17 +1,19 @@
 """What callers do with the organization tree: OUs (create, rename, delete, describe), reading the
 tree, and moving accounts (behaviour.md, "The organization tree" and "Moving accounts").
 
-Only the management account may change or read the tree (delegated administrators are not
-simulated); members are refused, standalone accounts are in no organization.
+Only the management account may change the tree; it and the delegated administrators may read it
+(behaviour.md, "Delegated administrators"). Other members are refused, standalone accounts are in
+no organization.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from . import errors, tree
 from .errors import Rejected
-from .membership import managed_by
+from .membership import administered_by, managed_by
 from .model import Account, Children, Organization, OrganizationalUnit
 from .store import World
 from .tags import check_tags
@@ -19,7 +21,7 @@ from .tree import Parent
 
 
 def create(
-    world: World, caller: Account, parent_id: str, name: str, tags: Sequence[tuple[str, str]]
+    world: World, caller: Account, parent_id: str, name: str, tags: Sequence[tuple[str, str]], now: dt.datetime
 ) -> OrganizationalUnit:
     """CreateOrganizationalUnit: a new OU under the root or an OU, last among its siblings."""
     check_tags(tags)
@@ -55,11 +57,13 @@ def create(
     org.organizational_units[ou_id] = ou
     parent.children.organizational_units.add(ou_id, world.next_seq())
     parent.children.names[name] = ou_id
+    for step in world.rules.parent_created:
+        step(world, org, ou, now)
     return ou
 
 
 def describe(world: World, caller: Account, ou_id: str) -> OrganizationalUnit:
-    return _find(managed_by(world, caller), ou_id)
+    return _find(administered_by(world, caller, "DescribeOrganizationalUnit"), ou_id)
 
 
 def rename(world: World, caller: Account, ou_id: str, name: str | None) -> OrganizationalUnit:
@@ -87,6 +91,8 @@ def delete(world: World, caller: Account, ou_id: str) -> None:
             "OrganizationalUnitNotEmptyException",
             "The OU is not empty. Move its accounts elsewhere and delete its child OUs first.",
         )
+    for step in world.rules.parent_deleted:
+        step(world, org, ou)
     siblings = _siblings(org, ou)
     siblings.organizational_units.remove(ou.id)
     del siblings.names[ou.name]
@@ -106,9 +112,9 @@ def _siblings(org: Organization, ou: OrganizationalUnit) -> Children:
     return parent.children
 
 
-def children_of(world: World, caller: Account, parent_id: str) -> tuple[Organization, Parent]:
-    """The root or OU whose children a list shows (ListChildren, ListAccountsForParent, ...)."""
-    org = managed_by(world, caller)
+def children_of(world: World, caller: Account, parent_id: str, operation: str) -> tuple[Organization, Parent]:
+    """The root or OU whose children a list (``operation``: ListChildren, ListAccountsForParent, ...) shows."""
+    org = administered_by(world, caller, operation)
     parent = tree.find_parent(org, parent_id)
     if parent is None:
         raise errors.parent_not_found()
@@ -117,7 +123,7 @@ def children_of(world: World, caller: Account, parent_id: str) -> tuple[Organiza
 
 def parent_of(world: World, caller: Account, child_id: str) -> Parent:
     """ListParents: where a member account or an OU is."""
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "ListParents")
     if child_id in org.members:
         return tree.parent_of_account(org, world.accounts[child_id])
     ou = org.organizational_units.get(child_id)

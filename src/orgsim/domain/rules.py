@@ -9,12 +9,12 @@ that a reader sees every rule the simulation applies, and a world built from the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from . import account_creation, all_features, closing, handshakes, invitations, transfers, tree
+from . import account_creation, all_features, closing, delegation, handshakes, invitations, policies, transfers, tree
 from .handshakes import ResponseRules
-from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, TRANSFER_RESPONSIBILITY, Account, Organization
+from .model import APPROVE_ALL_FEATURES, ENABLE_ALL_FEATURES, INVITE, TRANSFER_RESPONSIBILITY, Account, Organization, Request
 from .store import World
 from .tags import ACCOUNT_KIND
 
@@ -26,6 +26,11 @@ InviteCheck = Callable[[World, Organization, dt.datetime], None]
 #: the organization has no such resource.
 TagFinder = Callable[[World, Organization, str, dt.datetime], dict[str, str] | None]
 OrganizationCheck = Callable[[World, Organization, dt.datetime], None]
+#: A root or an OU that was just created, or is about to go.
+ParentStep = Callable[[World, Organization, tree.Parent, dt.datetime], None]
+ParentGone = Callable[[World, Organization, tree.Parent], None]
+#: Whether a member (not the management account) may make a request of the management account's.
+Grant = Callable[[World, Organization, Account, Request], bool]
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,28 @@ class Rules:
     taggable: Mapping[str, TagFinder]
     #: Checks before an organization is deleted, after it was found empty; each may refuse.
     delete_checks: tuple[OrganizationCheck, ...]
+    #: Steps after an account joined an organization (it is in the root already).
+    joined: tuple[MemberStep, ...] = ()
+    #: Steps after a root (with its organization) or an OU was created, and before an OU is deleted.
+    parent_created: tuple[ParentStep, ...] = ()
+    parent_deleted: tuple[ParentGone, ...] = ()
+    #: What may let a member make a call of the management account's (``membership.administered_by``).
+    grants: tuple[Grant, ...] = ()
+    #: The policy types the simulated API has (newer service models have more).
+    policy_types: tuple[str, ...] = policies.KNOWN_TYPES
 
 
-def standard() -> Rules:
-    """Every rule of the simulated service."""
+def standard(policy_types: Iterable[str] | None = None) -> Rules:
+    """Every rule of the simulated service; ``policy_types`` are the policy types its API has (by
+    default every type the domain knows)."""
     return Rules(
         settle=(handshakes.settle, transfers.settle, account_creation.settle, closing.settle),
-        leave_checks=(closing.refuse_leaving_while_closing, account_creation.check_wait_period),
-        after_leave=(all_features.member_left,),
+        leave_checks=(
+            delegation.refuse_leaving_while_delegated,
+            closing.refuse_leaving_while_closing,
+            account_creation.check_wait_period,
+        ),
+        after_leave=(all_features.member_left, policies.member_left, delegation.member_left),
         invite_checks=(all_features.refuse_invites_while_pending,),
         answers={
             INVITE: invitations.InviteRules(),
@@ -65,6 +84,13 @@ def standard() -> Rules:
             "r-": tree.root_tags,
             "ou-": tree.organizational_unit_tags,
             "rt-": transfers.transfer_tags,
+            "p-": policies.policy_tags,
+            "rp-": delegation.resource_policy_tags,
         },
         delete_checks=(transfers.refuse_deletion_while_in_progress,),
+        joined=(policies.account_joined,),
+        parent_created=(policies.parent_created,),
+        parent_deleted=(policies.parent_deleted,),
+        grants=(delegation.grants,),
+        policy_types=policies.KNOWN_TYPES if policy_types is None else tuple(policy_types),
     )

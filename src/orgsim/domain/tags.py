@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from . import errors
 from .ids import is_account_id
-from .membership import managed_by
-from .model import Account, Organization
+from .membership import administered_by, authorize
+from .model import Account, Organization, Request
 from .store import World
 
 #: Tags one request may carry: the per-account tag quota (behaviour.md, "Tags").
@@ -76,8 +76,9 @@ def tag_resource(
 ) -> None:
     """TagResource: add the tags, replacing the values of keys the resource already has; all or nothing."""
     check_new_tags(tags)
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "TagResource")
     found = _tags_of(world, org, resource_id, now)
+    authorize(world, org, caller, Request("TagResource", (resource_id,)))
     added = sum(1 for key, _ in tags if key not in found)
     if len(found) + added > MAX_TAGS:
         raise _too_many()
@@ -87,13 +88,14 @@ def tag_resource(
 def untag_resource(world: World, caller: Account, resource_id: str, keys: Sequence[str], now: dt.datetime) -> None:
     """UntagResource: remove the keys; keys the resource does not have are ignored."""
     check_keys(keys)
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "UntagResource")
     found = _tags_of(world, org, resource_id, now)
+    authorize(world, org, caller, Request("UntagResource", (resource_id,)))
     for key in keys:
         found.pop(key, None)
 
 
 def list_tags(world: World, caller: Account, resource_id: str, now: dt.datetime) -> list[tuple[str, str]]:
     """ListTagsForResource: the tags in the order they were first set."""
-    org = managed_by(world, caller)
+    org = administered_by(world, caller, "ListTagsForResource")
     return list(_tags_of(world, org, resource_id, now).items())

@@ -49,3 +49,9 @@ def api_name(name: str, services: Iterable[str]) -> str | None:
     """The API name for ``accept_handshake`` or ``AcceptHandshake`` among the operations of
     ``services``, as botocore's model names them; None when none of them has it."""
     return _api_names(tuple(services)).get(name)
+
+
+@functools.cache
+def policy_types() -> tuple[str, ...]:
+    """The policy types of the installed Organizations model."""
+    return tuple(service_model("organizations").shape_for("PolicyType").enum)

@@ -105,9 +105,9 @@ class PageRequest(NamedTuple):
         shown, more = page(sources, key, self.limit, show)
         return shown, None if not more else tokens.mint(self.scope, position(shown[-1][0]))
 
-    def take(self, tokens: Tokens, items: Iterator[T], position: Callable[[T], str]) -> tuple[list[T], str | None]:
-        """The page from ``items``, which start right after the request's position (an index gives
-        them from there), and the NextToken to send (None when nothing is left)."""
+    def take(self, tokens: Tokens, items: Iterable[T], position: Callable[[T], str]) -> tuple[list[T], str | None]:
+        """The page from ``items``, which start right after the request's position (an index, or
+        ``rest``, gives them from there), and the NextToken to send (None when nothing is left)."""
         kept: list[T] = []
         for item in items:
             if len(kept) == self.limit:

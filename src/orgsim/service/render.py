@@ -15,6 +15,7 @@ from typing import Any
 
 from ..domain import tree
 from ..domain.model import (
+    ACCOUNT,
     ALL,
     ORGANIZATIONAL_UNIT,
     ROOT,
@@ -23,8 +24,11 @@ from ..domain.model import (
     Handshake,
     Organization,
     OrganizationalUnit,
+    Policy,
     Resource,
+    ResourcePolicy,
     ResponsibilityTransfer,
+    Root,
 )
 from ..domain.store import World
 from .botocore_model import member_names
@@ -151,6 +155,8 @@ def parent(p: tree.Parent) -> dict[str, Any]:
 
 def tags(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in pairs]
+
+
 def transfer(t: ResponsibilityTransfer, status: str, side: str, world: World) -> dict[str, Any]:
     """The transfer as ``side`` (``inbound``: the inviter, ``outbound``: the source) sees it in
     ``status``: with its own account, organization and direction in the ARN, and the name only for
@@ -178,3 +184,42 @@ def transfer(t: ResponsibilityTransfer, status: str, side: str, world: World) ->
 
 def _participant(world: World, account_id: str) -> dict[str, Any]:
     return {"ManagementAccountId": account_id, "ManagementAccountEmail": world.accounts[account_id].email}
+
+
+# -- what governs an organization -------------------------------------------------------------------
+
+
+def policy_summary(p: Policy) -> dict[str, Any]:
+    return {
+        "Id": p.id,
+        "Arn": p.arn,
+        "Name": p.name,
+        "Description": p.description,
+        "Type": p.type,
+        "AwsManaged": p.aws_managed,
+    }
+
+
+def policy(p: Policy) -> dict[str, Any]:
+    return {"PolicySummary": policy_summary(p), "Content": p.content}
+
+
+def policy_target(target: Root | OrganizationalUnit | Account, org: Organization) -> dict[str, Any]:
+    """A root, OU or account as the targets of a policy list it."""
+    if isinstance(target, Account):
+        return {"TargetId": target.id, "Arn": account_arn(org, target.id), "Name": target.name, "Type": ACCOUNT}
+    kind = ORGANIZATIONAL_UNIT if isinstance(target, OrganizationalUnit) else ROOT
+    return {"TargetId": target.id, "Arn": target.arn, "Name": target.name, "Type": kind}
+
+
+def delegated_administrator(a: Account, org: Organization, since: dt.datetime) -> dict[str, Any]:
+    full = account(a, org)
+    full.pop("Paths", None)
+    full["DelegationEnabledDate"] = since
+    # Older botocore models lack State: answer with what the installed model knows.
+    known = member_names("organizations", "DelegatedAdministrator")
+    return {k: v for k, v in full.items() if k in known}
+
+
+def resource_policy(p: ResourcePolicy) -> dict[str, Any]:
+    return {"ResourcePolicySummary": {"Id": p.id, "Arn": p.arn}, "Content": p.content}

@@ -1,7 +1,9 @@
 """The operations orgsim answers: one explicit table from (service, API name) to its handler.
 
 A ``Route`` is what the simulated service needs to answer one operation: the handler and the
-operation's input check (built from botocore's model on first use, then kept).
+operation's input check (built from botocore's model on first use, then kept). An operation newer
+than the installed botocore's model (the table lists them all) is simulated only where the model has
+it: ``route`` and ``simulated`` leave it out elsewhere.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from botocore import xform_name
 
 from .context import Handler
 from .botocore_model import has_operation
-from .operations import accounts, handshakes, organizations, sts, tags, transfers, tree
+from .operations import accounts, delegation, handshakes, organizations, policies, sts, tags, transfers, tree
 from .validation import Check, validator
 
 HANDLERS: Mapping[str, Mapping[str, Handler]] = {
@@ -52,6 +54,30 @@ HANDLERS: Mapping[str, Mapping[str, Handler]] = {
         "TagResource": tags.tag_resource,
         "UntagResource": tags.untag_resource,
         "ListTagsForResource": tags.list_tags_for_resource,
+        "EnablePolicyType": policies.enable_policy_type,
+        "DisablePolicyType": policies.disable_policy_type,
+        "CreatePolicy": policies.create_policy,
+        "UpdatePolicy": policies.update_policy,
+        "DeletePolicy": policies.delete_policy,
+        "DescribePolicy": policies.describe_policy,
+        "ListPolicies": policies.list_policies,
+        "AttachPolicy": policies.attach_policy,
+        "DetachPolicy": policies.detach_policy,
+        "ListPoliciesForTarget": policies.list_policies_for_target,
+        "ListTargetsForPolicy": policies.list_targets_for_policy,
+        "DescribeEffectivePolicy": policies.describe_effective_policy,
+        "ListAccountsWithInvalidEffectivePolicy": policies.list_accounts_with_invalid_effective_policy,
+        "ListEffectivePolicyValidationErrors": policies.list_effective_policy_validation_errors,
+        "EnableAWSServiceAccess": delegation.enable_aws_service_access,
+        "DisableAWSServiceAccess": delegation.disable_aws_service_access,
+        "ListAWSServiceAccessForOrganization": delegation.list_aws_service_access,
+        "RegisterDelegatedAdministrator": delegation.register_delegated_administrator,
+        "DeregisterDelegatedAdministrator": delegation.deregister_delegated_administrator,
+        "ListDelegatedAdministrators": delegation.list_delegated_administrators,
+        "ListDelegatedServicesForAccount": delegation.list_delegated_services_for_account,
+        "PutResourcePolicy": delegation.put_resource_policy,
+        "DescribeResourcePolicy": delegation.describe_resource_policy,
+        "DeleteResourcePolicy": delegation.delete_resource_policy,
         # Simulated where the installed botocore's model has them (see NEWER_OPERATIONS).
         "InviteOrganizationToTransferResponsibility": transfers.invite_organization,
         "DescribeResponsibilityTransfer": transfers.describe,

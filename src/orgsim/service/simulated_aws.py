@@ -17,6 +17,7 @@ from ..domain.ids import IdGenerator
 from ..domain.limits import Limits
 from ..domain.store import World
 from ..exceptions import ClockOutOfRange
+from .botocore_model import policy_types
 from .call_log import CallLog, RecordedCall
 from .context import Call, Output, Params
 from .faults import Faults
@@ -43,7 +44,8 @@ class SimulatedAWS:
         call_log_limit: int | None = None,
     ) -> None:
         self.ids = IdGenerator(seed)
-        self.world = World(self.ids, limits, rules.standard())
+        # The policy types are the installed model's: newer models have more (behaviour.md, "Policy types").
+        self.world = World(self.ids, limits, rules.standard(policy_types=policy_types()))
         self.identities = Identities(self.ids, default_account_id)
         self.tokens = Tokens(self.ids.secret(32).encode())
         self.lock = threading.RLock()

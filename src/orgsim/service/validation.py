@@ -26,6 +26,15 @@ from .java_regex import java_pattern
 
 Check = Callable[[Any], None]
 
+#: The reasons the service sends for some shapes instead of the general ``INVALID_ENUM`` and
+#: ``INVALID_PATTERN`` (behaviour.md, "Input"): its enum has reasons of their own for them.
+_REASON_FOR: dict[tuple[str, str], str] = {
+    ("PolicyType", "INVALID_ENUM"): "INVALID_ENUM_POLICY_TYPE",
+    ("EffectivePolicyType", "INVALID_ENUM"): "INVALID_ENUM_POLICY_TYPE",
+    ("PolicyId", "INVALID_PATTERN"): "INVALID_SYNTAX_POLICY_ID",
+    ("PolicyTargetId", "INVALID_PATTERN"): "INVALID_PATTERN_TARGET_ID",
+}
+
 #: Patterns that match anything: no need to run them.
 _MATCH_ANYTHING = frozenset({r"[\s\S]*"})
 _TIMESTAMP_TYPES = (dt.datetime, int, float, str)
@@ -158,7 +167,7 @@ def _string(shape: Shape, path: str, errors: JsonErrors) -> Check:
     enum = frozenset(shape.enum) if shape.enum else None
     off_list = (
         path,
-        "INVALID_ENUM",
+        _REASON_FOR.get((shape.name, "INVALID_ENUM"), "INVALID_ENUM"),
         f"You specified an invalid value for {path}.",
         f"Member must satisfy enum value set: [{', '.join(sorted(enum or ()))}]",
     )
@@ -166,7 +175,7 @@ def _string(shape: Shape, path: str, errors: JsonErrors) -> Check:
     pattern = java_pattern(raw_pattern) if raw_pattern and raw_pattern not in _MATCH_ANYTHING else None
     mismatch = (
         path,
-        "INVALID_PATTERN",
+        _REASON_FOR.get((shape.name, "INVALID_PATTERN"), "INVALID_PATTERN"),
         PATTERN_MISMATCH,
         f"Member must satisfy regular expression pattern: {raw_pattern}",
     )

@@ -14,7 +14,7 @@ from ..pagination import PageRequest, with_token
 def list_accounts(call: Call, params: Params) -> Output:
     request = PageRequest.read(call.tokens, params, f"ListAccounts:{call.identity.account_id}")
     world = call.world
-    org = membership.managed_by(world, call.caller)
+    org = membership.administered_by(world, call.caller, call.operation)
     # In the order accounts joined; a position is the join sequence, so a member leaving
     # between two pages does not make the next page skip anyone (behaviour.md, "Lists"). The page
     # is read from there: it costs the same however many members there are.
@@ -63,7 +63,7 @@ def list_create_account_status(call: Call, params: Params) -> Output:
     states = frozenset(params.get("States") or ())
     scope = f"ListCreateAccountStatus:{call.identity.account_id}:{','.join(sorted(states))}"
     request = PageRequest.read(call.tokens, params, scope)
-    org = membership.managed_by(call.world, call.caller)
+    org = membership.administered_by(call.world, call.caller, call.operation)
     shown, token = request.page(
         call.tokens,
         [request.rest(org.account_requests, _requested)],

@@ -59,7 +59,7 @@ def list_handshakes_for_account(call: Call, params: Params) -> Output:
 def list_handshakes_for_organization(call: Call, params: Params) -> Output:
     listing = _Listing(call, params)
     world = call.world
-    org = membership.managed_by(world, call.caller)
+    org = membership.administered_by(world, call.caller, call.operation)
     items: list[Handshake] | SortedList[Handshake]
     if listing.parent is not None:
         items = world.children.get(listing.parent, [])

@@ -12,13 +12,15 @@ from ..pagination import PageRequest, with_token
 
 def list_roots(call: Call, params: Params) -> Output:
     request = PageRequest.read(call.tokens, params, f"ListRoots:{call.identity.account_id}")
-    org = membership.managed_by(call.world, call.caller)
+    org = membership.administered_by(call.world, call.caller, call.operation)
     shown, token = request.page(call.tokens, [request.rest([org], _first)], _first, _first, lambda o: o)
     return with_token({"Roots": [render.root(o) for o, _ in shown]}, token)
 
 
 def create_organizational_unit(call: Call, params: Params) -> Output:
-    ou = organizational_units.create(call.world, call.caller, params["ParentId"], params["Name"], inputs.tags(params))
+    ou = organizational_units.create(
+        call.world, call.caller, params["ParentId"], params["Name"], inputs.tags(params), call.now
+    )
     return {"OrganizationalUnit": render.organizational_unit(ou)}
 
 
@@ -40,7 +42,7 @@ def describe_organizational_unit(call: Call, params: Params) -> Output:
 def list_organizational_units_for_parent(call: Call, params: Params) -> Output:
     parent_id = params["ParentId"]
     request = PageRequest.read(call.tokens, params, f"{call.operation}:{call.identity.account_id}:{parent_id}")
-    org, parent = organizational_units.children_of(call.world, call.caller, parent_id)
+    org, parent = organizational_units.children_of(call.world, call.caller, parent_id, call.operation)
     found, token = _page(call, request, parent.children.organizational_units)
     units = org.organizational_units
     return with_token({"OrganizationalUnits": [render.organizational_unit(units[i]) for i in found]}, token)
@@ -49,7 +51,7 @@ def list_organizational_units_for_parent(call: Call, params: Params) -> Output:
 def list_children(call: Call, params: Params) -> Output:
     parent_id, child_type = params["ParentId"], params["ChildType"]
     request = PageRequest.read(call.tokens, params, f"ListChildren:{call.identity.account_id}:{parent_id}:{child_type}")
-    _, parent = organizational_units.children_of(call.world, call.caller, parent_id)
+    _, parent = organizational_units.children_of(call.world, call.caller, parent_id, call.operation)
     children = parent.children
     found, token = _page(call, request, children.accounts if child_type == ACCOUNT else children.organizational_units)
     return with_token({"Children": [{"Id": i, "Type": child_type} for i in found]}, token)
@@ -58,7 +60,7 @@ def list_children(call: Call, params: Params) -> Output:
 def list_accounts_for_parent(call: Call, params: Params) -> Output:
     parent_id = params["ParentId"]
     request = PageRequest.read(call.tokens, params, f"{call.operation}:{call.identity.account_id}:{parent_id}")
-    org, parent = organizational_units.children_of(call.world, call.caller, parent_id)
+    org, parent = organizational_units.children_of(call.world, call.caller, parent_id, call.operation)
     found, token = _page(call, request, parent.children.accounts)
     accounts = call.world.accounts
     return with_token({"Accounts": [render.account(accounts[i], org) for i in found]}, token)
