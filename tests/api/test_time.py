@@ -165,6 +165,19 @@ def test_a_purged_handshake_stays_gone_when_the_clock_moves_back(world: World) -
         assert world.invite(target)["State"] == "OPEN"  # nor does it count as an open invitation
 
 
+@pytest.mark.orgsim(max_invitations_per_day=1)
+def test_a_purged_invitation_no_longer_counts_in_the_24_hour_quota(world: World) -> None:
+    with freeze_time(T0) as frozen:
+        world.invite()
+        with aws_error(world.mgmt, "HandshakeConstraintViolationException", "HANDSHAKE_RATE_LIMIT_EXCEEDED"):
+            world.invite()
+        frozen.move_to(T0 + 46 * DAY)
+        world.mgmt.describe_organization()  # the world sees it purged, and forgets it
+        # Back before its request: it would count as one requested "after" now, had it not gone.
+        frozen.move_to(T0 - dt.timedelta(hours=1))
+        assert world.invite()["State"] == "OPEN"
+
+
 def test_a_handshake_no_call_saw_purged_comes_back_with_the_clock(world: World) -> None:
     with freeze_time(T0) as frozen:
         handshake = world.invite()

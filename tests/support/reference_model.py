@@ -335,10 +335,11 @@ class Reference:
             return fail("DuplicateHandshakeException")
         if len(org.members) + len(live) >= self.max_accounts:
             return fail("HandshakeConstraintViolationException", "ACCOUNT_NUMBER_LIMIT_EXCEEDED")
+        # A purged invitation counts for nothing, even requested "after" a clock gone back.
         recent = [
             h
             for h in self.sent_by(org.id)
-            if h.action == "INVITE" and h.requested > now - DAY and h.state(now) != ACCEPTED
+            if h.action == "INVITE" and h.requested > now - DAY and h.state(now) != ACCEPTED and not h.purged
         ]
         if len(recent) >= self.max_invitations_per_day:
             return fail("HandshakeConstraintViolationException", "HANDSHAKE_RATE_LIMIT_EXCEEDED")
