@@ -197,15 +197,16 @@ def _print_timeline(
     out: TextIO, sim: Simulation, captions: dict[int, str], events: list[timeline.TimeEvent], origin: dt.datetime
 ) -> None:
     names = display_names(sim.accounts)
-    print(timeline.header(origin=origin), file=out)
     calls = list(sim.calls)
+    width = timeline.operation_width(calls)
+    print(timeline.header(origin=origin, width=width), file=out)
     captioned: set[int] = set()
     for index, item in timeline.merged(calls, events):
         # A step's caption goes before its first call, and before what the clock did at that moment.
         if index in captions and index not in captioned and item.time >= calls[index].time:
             print(captions[index], file=out)
             captioned.add(index)
-        print(timeline.entry_line(item, names, origin), file=out)
+        print(timeline.entry_line(item, names, origin, width=width), file=out)
 
 
 def billing(out: TextIO | None = None) -> int:

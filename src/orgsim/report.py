@@ -82,8 +82,9 @@ def world_report(aws: SimulatedAWS, *, last_calls: int = 10, now: dt.datetime | 
         # What time did between the first shown call and the last one, in place.
         happened = sorted(timeline.time_events(handshakes, accounts.values()) + timeline.transfer_events(transfers))
         events = [e for e in happened if e.time > shown[0].time]
-        out.append("  " + timeline.header())
-        out.extend("  " + timeline.entry_line(item, names) for _, item in timeline.merged(shown, events))
+        width = timeline.operation_width(shown)
+        out.append("  " + timeline.header(width=width))
+        out.extend("  " + timeline.entry_line(item, names, width=width) for _, item in timeline.merged(shown, events))
     return "\n".join(out) + "\n"
 
 

@@ -88,30 +88,45 @@ def timeline(
     """One line per call, and one per expiry or purge among ``handshakes`` before the last call.
     ``names`` maps account ids to display names; with ``origin`` each line also shows the day number
     counted from it."""
-    return [entry_line(item, names or {}, origin) for _, item in merged(calls, time_events(handshakes))]
+    width = operation_width(calls)
+    return [entry_line(item, names or {}, origin, width=width) for _, item in merged(calls, time_events(handshakes))]
 
 
-def header(*, origin: dt.datetime | None = None) -> str:
+#: The operation column's least width; a longer operation name among the lines widens it.
+OPERATION_WIDTH = 30
+
+
+def operation_width(calls: Iterable[RecordedCall]) -> int:
+    """The width of the operation column that holds every operation of ``calls``."""
+    return max([OPERATION_WIDTH, *(len(call.operation) for call in calls)])
+
+
+def header(*, origin: dt.datetime | None = None, width: int = OPERATION_WIDTH) -> str:
     day = " day" if origin is not None else ""
-    return f"{'time (UTC)':<19}{day}  {'caller':<26}  {'operation':<30}  {'handshake':<34}  outcome"
+    return f"{'time (UTC)':<19}{day}  {'caller':<26}  {'operation':<{width}}  {'handshake':<34}  outcome"
 
 
-def entry_line(item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime | None = None) -> str:
+def entry_line(
+    item: RecordedCall | TimeEvent, names: Names, origin: dt.datetime | None = None, *, width: int = OPERATION_WIDTH
+) -> str:
     if isinstance(item, TimeEvent):
         what = _LABELS.get(item.after, f"({item.after.lower()})")
-        return _row(item.time, "(the clock)", what, item.handshake_id, f"{item.before} -> {item.after}", origin)
-    return line(item, names, origin)
+        return _row(item.time, "(the clock)", what, item.handshake_id, f"{item.before} -> {item.after}", origin, width)
+    return line(item, names, origin, width=width)
 
 
-def line(call: RecordedCall, names: Names, origin: dt.datetime | None = None) -> str:
+def line(call: RecordedCall, names: Names, origin: dt.datetime | None = None, *, width: int = OPERATION_WIDTH) -> str:
     """The line for ``call``."""
     caller = f"{call.account_id} {names.get(call.account_id, '')}"
-    return _row(call.time, caller, call.operation, call.handshake_id or call.transfer_id or "-", outcome(call), origin)
+    handshake_id = call.handshake_id or call.transfer_id or "-"
+    return _row(call.time, caller, call.operation, handshake_id, outcome(call), origin, width)
 
 
-def _row(when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str, origin: dt.datetime | None) -> str:
+def _row(
+    when: dt.datetime, who: str, what: str, handshake_id: str, outcome: str, origin: dt.datetime | None, width: int
+) -> str:
     day = f" {(when - origin).days:>3}" if origin is not None else ""
-    return f"{format_time(when)}{day}  {who[:26]:<26}  {what:<30}  {handshake_id:<34}  {outcome}"
+    return f"{format_time(when)}{day}  {who[:26]:<26}  {what:<{width}}  {handshake_id:<34}  {outcome}"
 
 
 def outcome(call: RecordedCall) -> str:

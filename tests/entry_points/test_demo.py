@@ -177,6 +177,21 @@ def test_the_billing_story_invites_accepts_and_withdraws() -> None:
 
 
 @needs_transfers
+def test_the_billing_storys_columns_line_up_under_its_longest_operation_name() -> None:
+    out = io.StringIO()
+    demo.billing(out)
+    lines = out.getvalue().splitlines()
+    header = next(line for line in lines if line.startswith("time (UTC)"))
+    rows = [line for line in lines if line[:4].isdigit()]
+    handshake_column = header.index("handshake")
+    assert len(rows) > 10
+    for row in rows:
+        # Every row has two spaces before the handshake column, and something in it.
+        assert row[handshake_column - 2 : handshake_column] == "  ", row
+        assert row[handshake_column] != " ", row
+
+
+@needs_transfers
 def test_the_billing_story_is_the_same_every_time() -> None:
     first, second = io.StringIO(), io.StringIO()
     demo.billing(first)
