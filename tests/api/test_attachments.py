@@ -23,11 +23,6 @@ from support.governance import (
 import orgsim
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def make_ou(world: World, name: str = "OU", parent: str | None = None) -> str:
     created = world.mgmt.create_organizational_unit(ParentId=parent or root_id(world), Name=name)
     return created["OrganizationalUnit"]["Id"]  # type: ignore[no-any-return]

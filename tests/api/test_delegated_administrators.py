@@ -14,11 +14,6 @@ import orgsim
 CONFIG = "config.amazonaws.com"
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def admins(client: object, principal: str | None = None) -> list[dict[str, object]]:
     params = {} if principal is None else {"ServicePrincipal": principal}
     pages = client.get_paginator("list_delegated_administrators").paginate(**params)  # type: ignore[attr-defined]

@@ -14,11 +14,6 @@ from support.governance import BACKUP, SCP, TAG, create_policy, delegate, grant,
 import orgsim
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def document(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 

@@ -13,11 +13,6 @@ from support.governance import SCP, TAG, create_policy, delegate, needs_operatio
 import orgsim
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def effective(client: object, **params: str) -> dict[str, object]:
     found = client.describe_effective_policy(PolicyType=TAG, **params)["EffectivePolicy"]  # type: ignore[attr-defined]
     return {**found, "PolicyContent": json.loads(found["PolicyContent"])}

@@ -23,11 +23,6 @@ from support.governance import (
 import orgsim
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 @pytest.mark.orgsim(clock=orgsim.ManualClock("2030-01-01"), create_account_delay_seconds=1)
 def test_new_targets_get_the_defaults_of_the_enabled_types(orgsim: orgsim.Simulation) -> None:
     world = World.build(orgsim)

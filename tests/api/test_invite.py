@@ -14,11 +14,6 @@ from support import World, aws_error
 NOW = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def _by_type(items: list[dict[str, object]]) -> dict[object, dict[str, object]]:
     return {item["Type"]: item for item in items}
 

@@ -11,11 +11,6 @@ from support import ACCOUNT_MEMBERS, World, aws_error
 
 
 @pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
-@pytest.fixture
 def tree(world: World) -> dict[str, str]:
     """A root with two OUs and a member in the root."""
     (root,) = world.mgmt.list_roots()["Roots"]

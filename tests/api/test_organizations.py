@@ -15,11 +15,6 @@ from support import World, aws_error, check_paths
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 # -- CreateOrganization / DescribeOrganization ----------------------------------------------------
 
 

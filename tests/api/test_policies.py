@@ -32,11 +32,6 @@ import orgsim
 NO_VALIDATION = Config(parameter_validation=False)
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def test_create_a_policy(world: World) -> None:
     content = '{ "Statement" : { "Effect": "Deny", "Action": "s3:*", "Resource": "*" } }\n'
     created = world.mgmt.create_policy(Name="DenyS3", Description="no S3", Type=SCP, Content=content)["Policy"]

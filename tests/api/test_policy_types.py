@@ -28,11 +28,6 @@ import orgsim
 from orgsim.domain.policies import SERVICE_OF_TYPE
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def test_an_organization_with_all_features_starts_with_scps_and_full_aws_access(world: World) -> None:
     root = world.mgmt.list_roots()["Roots"][0]
     assert root["PolicyTypes"] == [{"Type": SCP, "Status": "ENABLED"}]

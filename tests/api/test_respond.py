@@ -9,15 +9,9 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-import orgsim
 from support import ACCOUNT_MEMBERS, World, aws_error, check_paths
 
 NOW = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
 
 
 def _answer(world: World, handshake: dict[str, Any], action: str) -> Any:

@@ -16,11 +16,6 @@ FIFTY = [{"Key": f"k{n}", "Value": str(n)} for n in range(50)]
 
 
 @pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
-@pytest.fixture
 def resources(world: World) -> dict[str, str]:
     """One resource of each taggable kind the organization has."""
     (root,) = world.mgmt.list_roots()["Roots"]

@@ -17,11 +17,6 @@ DAY = dt.timedelta(days=1)
 SECOND = dt.timedelta(seconds=1)
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def _state(client: Any, handshake_id: str) -> str:
     return client.describe_handshake(HandshakeId=handshake_id)["Handshake"]["State"]  # type: ignore[no-any-return]
 

@@ -23,11 +23,6 @@ UNKNOWN_ROOT = "r-zzzz"
 MANY = pytest.mark.orgsim(max_accounts=40, max_invitations_per_day=100)
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def root_of(world: World) -> dict[str, Any]:
     (root,) = world.mgmt.list_roots()["Roots"]
     return root  # type: ignore[no-any-return]

@@ -14,11 +14,6 @@ import orgsim
 from orgsim.domain.trusted_access import KNOWN_SERVICE_PRINCIPALS
 
 
-@pytest.fixture
-def world(orgsim: orgsim.Simulation) -> World:
-    return World.build(orgsim)
-
-
 def enabled(client: object) -> list[tuple[str, dt.datetime]]:
     pages = client.get_paginator("list_aws_service_access_for_organization").paginate()  # type: ignore[attr-defined]
     return [(e["ServicePrincipal"], e["DateEnabled"]) for page in pages for e in page["EnabledServicePrincipals"]]
