@@ -8,7 +8,6 @@ policy: it may read, not write (test_delegation_policy.py covers the writes a po
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from orgsim.service.botocore_model import has_operation
 from orgsim.service.routes import simulated
 from support import World, aws_error
 from support.governance import FULL_AWS_ACCESS, SECURITYHUB, create_policy, delegate
+from support.reference_model import month_first
 
 
 @dataclass
@@ -46,16 +46,11 @@ class Scene:
 TRANSFER_SOURCE, TRANSFER_TARGET = "777777777777", "888888888888"
 
 
-def _month_after_next(now: dt.datetime) -> dt.datetime:
-    index = now.year * 12 + now.month + 1
-    return dt.datetime(index // 12, index % 12 + 1, 1, tzinfo=dt.timezone.utc)
-
-
 def _invite_transfer(client: Any, sim: orgsim.Simulation, target: str) -> Any:
     return client.invite_organization_to_transfer_responsibility(
         Type="BILLING",
         Target={"Id": target, "Type": "ACCOUNT"},
-        StartTimestamp=_month_after_next(sim.now()),
+        StartTimestamp=month_first(sim.now(), 2),  # the month after next
         SourceName="Bill",
     )
 
